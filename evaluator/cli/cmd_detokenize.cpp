@@ -1,0 +1,13 @@
+// rbench detokenize: placeholder until issue #3 lands; says so and fails.
+#include <iostream>
+
+#include "evaluator/cli/commands.h"
+
+namespace rbench::cli {
+
+int cmd_detokenize(const Args&) {
+  std::cerr << "rbench detokenize: not built yet (issue #3)\n";
+  return 1;
+}
+
+}  // namespace rbench::cli

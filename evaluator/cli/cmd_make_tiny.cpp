@@ -1,0 +1,13 @@
+// rbench make-tiny: placeholder until issue #4 lands; says so and fails.
+#include <iostream>
+
+#include "evaluator/cli/commands.h"
+
+namespace rbench::cli {
+
+int cmd_make_tiny(const Args&) {
+  std::cerr << "rbench make-tiny: not built yet (issue #4)\n";
+  return 1;
+}
+
+}  // namespace rbench::cli

@@ -1,0 +1,32 @@
+// The rbench subcommands. Each lives in its own cmd_<name>.cpp and receives the arguments after its name;
+// it returns the process exit code (0 ok, 1 failure, 2 usage error) and reports errors itself on stderr.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace rbench::cli {
+
+using Args = std::vector<std::string>;
+
+int cmd_tasks(const Args& args);       // list tasks with problem counts, source files and hashes
+int cmd_tokenize(const Args& args);    // JSON lines {"text"} -> {"ids"}
+int cmd_detokenize(const Args& args);  // JSON lines {"ids"} -> {"text"}
+int cmd_make_tiny(const Args& args);   // write a random tiny checkpoint in HF layout
+int cmd_score(const Args& args);       // logits of a token sequence (prefill or stepwise)
+int cmd_generate(const Args& args);    // stream one completion with the chat template applied
+int cmd_grade(const Args& args);       // grade predictions against gold answers in the sandbox
+
+// argv-style view of Args for option parsers (cxxopts wants argc/argv with a program name first).
+class ArgvView {
+ public:
+  ArgvView(const std::string& program, const Args& args);
+  int argc() const { return static_cast<int>(pointers_.size()); }
+  char** argv() { return pointers_.data(); }
+
+ private:
+  std::vector<std::string> storage_;
+  std::vector<char*> pointers_;
+};
+
+}  // namespace rbench::cli
