@@ -1,0 +1,126 @@
+// The numbered schema scripts and the loop that applies them. Version 1 holds the core tables (models, runs,
+// samples, grades) with the UNIQUE keys that make resuming and regrading idempotent; version 2 adds the
+// per-run throughput table, per-sample prefill/decode timings and the indices the report queries use.
+#include "results/migrations.h"
+
+#include <array>
+#include <string>
+
+#include "results/sqlite_statement.h"
+
+namespace rbench::results {
+namespace {
+
+constexpr std::string_view kCoreTables = R"sql(
+CREATE TABLE models (
+  id             INTEGER PRIMARY KEY,
+  path           TEXT NOT NULL,
+  architecture   TEXT NOT NULL,
+  config_sha256  TEXT NOT NULL,
+  weights_sha256 TEXT NOT NULL,
+  n_params       INTEGER NOT NULL CHECK (n_params >= 0),
+  UNIQUE (path, weights_sha256)
+);
+CREATE TABLE runs (
+  id              INTEGER PRIMARY KEY,
+  model_id        INTEGER NOT NULL REFERENCES models(id),
+  suite           TEXT NOT NULL,
+  sampling_json   TEXT NOT NULL,
+  seed            INTEGER NOT NULL,
+  git_commit      TEXT NOT NULL,
+  harness_version TEXT NOT NULL,
+  device          TEXT NOT NULL,
+  started_at      TEXT NOT NULL,
+  finished_at     TEXT,
+  status          TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'interrupted'))
+);
+CREATE INDEX runs_by_identity ON runs (model_id, suite, seed);
+CREATE TABLE samples (
+  id                  INTEGER PRIMARY KEY,
+  run_id              INTEGER NOT NULL REFERENCES runs(id),
+  task                TEXT NOT NULL,
+  task_version        TEXT NOT NULL,
+  dataset_sha256      TEXT NOT NULL,
+  problem_id          TEXT NOT NULL,
+  sample_index        INTEGER NOT NULL CHECK (sample_index >= 0),
+  seed                INTEGER NOT NULL,
+  prompt              TEXT NOT NULL,
+  completion          TEXT NOT NULL,
+  n_prompt_tokens     INTEGER NOT NULL CHECK (n_prompt_tokens >= 0),
+  n_completion_tokens INTEGER NOT NULL CHECK (n_completion_tokens >= 0),
+  finish_reason       TEXT NOT NULL CHECK (finish_reason IN ('stop', 'length', 'error')),
+  error               TEXT NOT NULL DEFAULT '',
+  created_at          TEXT NOT NULL,
+  UNIQUE (run_id, task, problem_id, sample_index)
+);
+CREATE TABLE grades (
+  id             INTEGER PRIMARY KEY,
+  sample_id      INTEGER NOT NULL REFERENCES samples(id),
+  grader         TEXT NOT NULL,
+  grader_version TEXT NOT NULL,
+  rule           TEXT NOT NULL,
+  extracted      TEXT NOT NULL,
+  correct        INTEGER NOT NULL CHECK (correct IN (0, 1)),
+  reason         TEXT NOT NULL,
+  gold           TEXT NOT NULL,
+  UNIQUE (sample_id, grader, rule)
+);
+)sql";
+
+constexpr std::string_view kThroughputAndTimings = R"sql(
+ALTER TABLE samples ADD COLUMN prefill_seconds REAL NOT NULL DEFAULT 0 CHECK (prefill_seconds >= 0);
+ALTER TABLE samples ADD COLUMN decode_seconds  REAL NOT NULL DEFAULT 0 CHECK (decode_seconds >= 0);
+CREATE TABLE throughput (
+  id      INTEGER PRIMARY KEY,
+  run_id  INTEGER NOT NULL REFERENCES runs(id),
+  phase   TEXT NOT NULL CHECK (phase IN ('prefill', 'decode')),
+  tokens  INTEGER NOT NULL CHECK (tokens >= 0),
+  seconds REAL NOT NULL CHECK (seconds >= 0),
+  batch   INTEGER NOT NULL CHECK (batch >= 1),
+  device  TEXT NOT NULL
+);
+CREATE INDEX throughput_by_run ON throughput (run_id, phase);
+CREATE INDEX grades_by_key ON grades (grader, rule);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations{{
+    {1, "core tables: models, runs, samples, grades", kCoreTables},
+    {2, "throughput table, per-sample prefill/decode seconds", kThroughputAndTimings},
+}};
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+int latest_schema_version() { return kMigrations.back().version; }
+
+int schema_version(sqlite3* db) {
+  Statement query(db, "PRAGMA user_version", "read schema version");
+  query.step();
+  return static_cast<int>(query.column_int(0));
+}
+
+void migrate_to_latest(sqlite3* db, std::string_view database_name) {
+  const int latest = latest_schema_version();
+  std::string where = "'";  // appended, not `"'" + std::string(...)`, which trips a GCC 12 -Wrestrict false alarm
+  where.append(database_name).append("'");
+  const int found = schema_version(db);
+  if (found > latest) {
+    throw DatabaseError("open " + where, 0,
+                        "the database has schema version " + std::to_string(found) + ", newer than this rbench (" +
+                            std::to_string(latest) + "); use the rbench that wrote it, or a newer one");
+  }
+  for (const Migration& migration : kMigrations) {
+    if (migration.version <= found) continue;
+    const std::string operation = "migrate " + where + " to schema version " + std::to_string(migration.version) +
+                                  " (" + std::string(migration.description) + ")";
+    Transaction transaction(db, operation);
+    // Another process may have applied this step between our read and our write lock.
+    if (schema_version(db) >= migration.version) continue;
+    execute_sql(db, migration.sql, operation);
+    execute_sql(db, "PRAGMA user_version = " + std::to_string(migration.version), operation);
+    transaction.commit();
+  }
+}
+
+}  // namespace rbench::results

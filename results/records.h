@@ -1,0 +1,101 @@
+// The rows of the results database as plain structs, one per table. Writers fill them and hand them to
+// Database; queries return them with `id` (and for samples and grades the parent ids) filled in. Timestamps
+// are ISO-8601 UTC text; an empty timestamp on insert means "now". JSON-valued fields (sampling parameters,
+// prompt messages) are stored as the JSON text the caller gives, so the exact bytes can be rebuilt.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace rbench::results {
+
+// A checkpoint. Identity is (path, weights_sha256): the same files at the same place are one model.
+struct ModelRecord {
+  int64_t id = 0;  // set by the database
+  std::string path;
+  std::string architecture;    // e.g. "sambay", "phi3"
+  std::string config_sha256;
+  std::string weights_sha256;
+  int64_t n_params = 0;
+};
+
+// One evaluation run of a model over a suite of tasks with one set of sampling parameters.
+struct RunRecord {
+  int64_t id = 0;  // set by the database
+  int64_t model_id = 0;
+  std::string suite;            // e.g. "default", "math500+aime24"
+  std::string sampling_json;    // sampling parameters as JSON text (temperature, top_p, max_tokens, ...)
+  int64_t seed = 0;
+  std::string git_commit;
+  std::string harness_version;
+  std::string device;           // e.g. "cuda:0 NVIDIA H100", "cpu"
+  std::string started_at;       // empty on insert: now
+  std::string finished_at;      // empty while running
+  std::string status = "running";  // "running" | "complete" | "failed" | "interrupted"
+};
+
+// One completion for one problem. Identity is (run_id, task, problem_id, sample_index).
+struct SampleRecord {
+  int64_t id = 0;  // set by the database
+  int64_t run_id = 0;
+  std::string task;
+  std::string task_version;
+  std::string dataset_sha256;
+  std::string problem_id;
+  int64_t sample_index = 0;
+  int64_t seed = 0;
+  std::string prompt;          // the rendered messages as JSON text
+  std::string completion;      // the full generated text
+  int64_t n_prompt_tokens = 0;
+  int64_t n_completion_tokens = 0;
+  std::string finish_reason = "stop";  // "stop" | "length" | "error"
+  std::string error;           // why generation failed, when finish_reason == "error"
+  double prefill_seconds = 0;
+  double decode_seconds = 0;
+  std::string created_at;      // empty on insert: now
+};
+
+// One verdict on one sample. Identity is (sample_id, grader, rule): regrading never regenerates.
+struct GradeRecord {
+  int64_t id = 0;         // set by the database
+  int64_t sample_id = 0;  // ignored by insert_sample_with_grades, which sets it
+  std::string grader;     // e.g. "math", "gpqa_choice"
+  std::string grader_version;
+  std::string rule;       // extraction rule, e.g. "boxed", "answer_line"
+  std::string extracted;  // the extracted answer; empty when nothing was found
+  bool correct = false;
+  std::string reason;     // why the verdict, for auditing
+  std::string gold;       // the reference answer compared against
+};
+
+// A measured span of work in one phase of a run (one batch step or an aggregate of several).
+struct ThroughputRecord {
+  int64_t id = 0;  // set by the database
+  int64_t run_id = 0;
+  std::string phase;  // "prefill" | "decode"
+  int64_t tokens = 0;
+  double seconds = 0;
+  int64_t batch = 1;
+  std::string device;
+};
+
+// The identity of a finished sample, what a resumed run skips.
+struct SampleKey {
+  std::string task;
+  std::string problem_id;
+  int64_t sample_index = 0;
+  auto operator<=>(const SampleKey&) const = default;
+};
+
+// One sample's verdict under a chosen (grader, rule), the input of the metrics.
+struct GradedOutcome {
+  std::string task;
+  std::string problem_id;
+  int64_t sample_index = 0;
+  std::string finish_reason;
+  bool graded = false;    // false: no grade by this (grader, rule) yet
+  std::string extracted;
+  bool correct = false;
+};
+
+}  // namespace rbench::results
