@@ -33,8 +33,14 @@ function(rbench_add_gtest name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
   target_link_libraries(${name} PRIVATE ${A_LINK} GTest::gtest GTest::gtest_main Threads::Threads)
   target_compile_options(${name} PRIVATE -Wall -Wextra)
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-    PROPERTIES ENVIRONMENT "${RBENCH_TEST_ENV}")
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST)
+  # gtest_discover_tests(PROPERTIES ENVIRONMENT <list>) keeps only the list's first entry (CMake 3.25 splits
+  # the list into separate property arguments), so the environment is set by a script that ctest runs after
+  # discovery, on every test of this executable (the ${name}_TESTS list that discovery fills).
+  set(env_script ${CMAKE_CURRENT_BINARY_DIR}/${name}_environment.cmake)
+  file(GENERATE OUTPUT ${env_script} CONTENT
+    "if(${name}_TESTS)\n  set_tests_properties(\${${name}_TESTS} PROPERTIES ENVIRONMENT \"${RBENCH_TEST_ENV}\")\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${env_script})
 endfunction()
 
 # rbench_add_python_test(<name> <script relative to the source root> [args...])
