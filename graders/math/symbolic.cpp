@@ -1,0 +1,168 @@
+// Expression tree -> GiNaC, with size checks before every operation that could explode: see symbolic.h.
+#include "graders/math/symbolic.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace rbench::graders::math {
+namespace {
+
+// log2 of the larger of |numerator| and |denominator|: the bit size of an exact rational.
+double rational_bits(const GiNaC::numeric& value) {
+  const GiNaC::numeric numerator = GiNaC::abs(value.numer());
+  const GiNaC::numeric denominator = GiNaC::abs(value.denom());
+  return static_cast<double>(std::max(numerator.int_length(), denominator.int_length()));
+}
+
+const GiNaC::numeric& as_numeric(const GiNaC::ex& e) { return GiNaC::ex_to<GiNaC::numeric>(e); }
+
+std::string printed(const GiNaC::ex& e) {
+  std::ostringstream out;
+  out << e;
+  return out.str();
+}
+
+}  // namespace
+
+GiNaC::ex SymbolicConverter::symbol_named(const std::string& name) {
+  auto found = symbols_.find(name);
+  if (found == symbols_.end()) found = symbols_.emplace(name, GiNaC::symbol(name)).first;
+  return found->second;
+}
+
+GiNaC::ex SymbolicConverter::convert_number(const std::string& literal) {
+  const std::size_t point = literal.find('.');
+  if (point == std::string::npos) return GiNaC::numeric(literal.c_str());
+  saw_decimal_ = true;
+  std::string digits = literal.substr(0, point) + literal.substr(point + 1);
+  if (digits.empty()) throw UnparsableAnswer("a decimal point without digits");
+  const long decimals = static_cast<long>(literal.size() - point - 1);
+  return GiNaC::numeric(digits.c_str()) / GiNaC::pow(GiNaC::numeric(10), GiNaC::numeric(decimals));
+}
+
+GiNaC::ex SymbolicConverter::convert_power(const Node& node) {
+  const GiNaC::ex base = convert(node.children[0]);
+  const GiNaC::ex exponent = convert(node.children[1]);
+  if (GiNaC::is_a<GiNaC::numeric>(exponent)) {
+    const GiNaC::numeric& e = as_numeric(exponent);
+    if (GiNaC::is_a<GiNaC::numeric>(base)) {
+      const GiNaC::numeric& b = as_numeric(base);
+      if (!b.is_zero() && !GiNaC::abs(b).is_equal(1)) {
+        const double exponent_size = std::ldexp(1.0, std::min(1000, static_cast<int>(rational_bits(e))));
+        const double bits = exponent_size * std::max(1.0, rational_bits(b));
+        if (bits > kMaxExactBits || rational_bits(e) > 40) {
+          throw UnparsableAnswer("power too large to evaluate exactly (about 2^" + std::to_string(bits) + ")");
+        }
+      }
+    } else if (e.is_integer() && GiNaC::abs(e) > kMaxSymbolicExponent) {
+      throw UnparsableAnswer("exponent " + printed(e) + " of a symbolic base exceeds " +
+                             std::to_string(kMaxSymbolicExponent));
+    }
+  }
+  return GiNaC::pow(base, exponent);
+}
+
+GiNaC::ex SymbolicConverter::convert_factorial(const Node& node) {
+  const GiNaC::ex operand = convert(node.children[0]);
+  if (!GiNaC::is_a<GiNaC::numeric>(operand)) return GiNaC::factorial(operand);
+  const GiNaC::numeric& n = as_numeric(operand);
+  if (!n.is_integer() || n.is_negative()) throw UnparsableAnswer("factorial of " + printed(n));
+  if (n > kMaxFactorialArgument) throw UnparsableAnswer("factorial of " + printed(n) + " is too large");
+  return GiNaC::factorial(n);
+}
+
+GiNaC::ex SymbolicConverter::convert_function(const Node& node) {
+  const std::string& name = node.text;
+  std::vector<GiNaC::ex> args;
+  for (const Node& child : node.children) args.push_back(convert(child));
+  auto need = [&](std::size_t n) {
+    if (args.size() != n) {
+      throw UnparsableAnswer("\\" + name + " takes " + std::to_string(n) + " argument(s), got " +
+                             std::to_string(args.size()));
+    }
+  };
+  if (name == "log" && args.size() == 2) return GiNaC::log(args[0]) / GiNaC::log(args[1]);
+  if (name == "root") {
+    need(2);
+    return GiNaC::pow(args[0], 1 / args[1]);
+  }
+  if (name == "binom") {
+    need(2);
+    if (GiNaC::is_a<GiNaC::numeric>(args[0]) && GiNaC::is_a<GiNaC::numeric>(args[1])) {
+      const GiNaC::numeric& n = as_numeric(args[0]);
+      if (n.is_integer() && n > kMaxFactorialArgument) throw UnparsableAnswer("binomial too large");
+      return GiNaC::binomial(n, as_numeric(args[1]));
+    }
+    return GiNaC::binomial(args[0], args[1]);
+  }
+  if (name == "gcd" || name == "lcm") {
+    GiNaC::ex result = args.at(0);
+    for (std::size_t i = 1; i < args.size(); ++i) {
+      result = name == "gcd" ? GiNaC::gcd(result, args[i]) : GiNaC::lcm(result, args[i]);
+    }
+    return result;
+  }
+  need(1);
+  const GiNaC::ex& x = args[0];
+  if (name == "sqrt") return GiNaC::sqrt(x);
+  if (name == "abs") return GiNaC::abs(x);
+  if (name == "sin") return GiNaC::sin(x);
+  if (name == "cos") return GiNaC::cos(x);
+  if (name == "tan") return GiNaC::tan(x);
+  if (name == "cot") return 1 / GiNaC::tan(x);
+  if (name == "sec") return 1 / GiNaC::cos(x);
+  if (name == "csc") return 1 / GiNaC::sin(x);
+  if (name == "arcsin") return GiNaC::asin(x);
+  if (name == "arccos") return GiNaC::acos(x);
+  if (name == "arctan") return GiNaC::atan(x);
+  if (name == "sinh") return GiNaC::sinh(x);
+  if (name == "cosh") return GiNaC::cosh(x);
+  if (name == "tanh") return GiNaC::tanh(x);
+  if (name == "ln" || name == "log") return GiNaC::log(x);
+  if (name == "exp") return GiNaC::exp(x);
+  throw UnparsableAnswer("function \\" + name + " is not supported in answers");
+}
+
+GiNaC::ex SymbolicConverter::convert(const Node& node) {
+  switch (node.kind) {
+    case NodeKind::Number:
+      return convert_number(node.text);
+    case NodeKind::Symbol:
+      if (node.text == "e") return GiNaC::exp(GiNaC::ex(1));
+      if (node.text == "i") return GiNaC::I;
+      return symbol_named(node.text);
+    case NodeKind::Constant:
+      if (node.text == "pi") return GiNaC::Pi;
+      if (node.text == "infinity") return infinity();
+      throw UnparsableAnswer("unknown constant " + node.text);
+    case NodeKind::Add: {
+      GiNaC::ex sum = 0;
+      for (const Node& c : node.children) sum += convert(c);
+      return sum;
+    }
+    case NodeKind::Mul: {
+      GiNaC::ex product = 1;
+      for (const Node& c : node.children) product *= convert(c);
+      return product;
+    }
+    case NodeKind::Div: {
+      const GiNaC::ex denominator = convert(node.children[1]);
+      if (denominator.is_zero()) throw UnparsableAnswer("division by zero");
+      return convert(node.children[0]) / denominator;
+    }
+    case NodeKind::Neg:
+      return -convert(node.children[0]);
+    case NodeKind::Pow:
+      return convert_power(node);
+    case NodeKind::Function:
+      return convert_function(node);
+    case NodeKind::Factorial:
+      return convert_factorial(node);
+    case NodeKind::Percent:
+      return convert(node.children[0]) / 100;
+    default:
+      throw UnparsableAnswer("not a single value where one was expected");
+  }
+}
+
+}  // namespace rbench::graders::math
