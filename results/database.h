@@ -85,10 +85,15 @@ class Database {
   std::vector<GradeRecord> grades_of(int64_t run_id, const std::optional<std::string>& task = std::nullopt) const;
   std::vector<GradeRecord> grades_of_sample(int64_t sample_id) const;
   std::vector<std::string> tasks_of(int64_t run_id) const;
-  // The distinct (grader, rule) pairs with grades in this run.
-  std::vector<std::pair<std::string, std::string>> grading_keys(int64_t run_id) const;
-  // Every sample of the run with its verdict under (grader, rule), ordered by task, problem_id, sample_index.
-  std::vector<GradedOutcome> graded_outcomes(int64_t run_id, std::string_view grader, std::string_view rule) const;
+  // The distinct (grader, rule) pairs with grades in this run (or in one task of it).
+  std::vector<std::pair<std::string, std::string>> grading_keys(
+      int64_t run_id, const std::optional<std::string>& task = std::nullopt) const;
+  // Every sample of the run (or of one task) with its verdict under (grader, rule), ordered by task,
+  // problem_id, sample_index. Light: no prompts or completions.
+  std::vector<GradedOutcome> graded_outcomes(int64_t run_id, std::string_view grader, std::string_view rule,
+                                             const std::optional<std::string>& task = std::nullopt) const;
+  // Token counts, finish reasons and timings of every sample of the run (or of one task), without the texts.
+  std::vector<SampleTiming> sample_timings(int64_t run_id, const std::optional<std::string>& task = std::nullopt) const;
 
   // --- throughput ---
   int64_t insert_throughput(const ThroughputRecord& record);

@@ -217,26 +217,28 @@ std::vector<std::string> Database::tasks_of(int64_t run_id) const {
   return tasks;
 }
 
-std::vector<std::pair<std::string, std::string>> Database::grading_keys(int64_t run_id) const {
+std::vector<std::pair<std::string, std::string>> Database::grading_keys(int64_t run_id,
+                                                                      const std::optional<std::string>& task) const {
   Statement query(db_,
                   "SELECT DISTINCT g.grader, g.rule FROM grades g JOIN samples s ON s.id = g.sample_id "
-                  "WHERE s.run_id = ? ORDER BY g.grader, g.rule",
+                  "WHERE s.run_id = ?1 AND (?2 IS NULL OR s.task = ?2) ORDER BY g.grader, g.rule",
                   "grading keys of run " + std::to_string(run_id));
-  query.bind(1, run_id);
+  query.bind(1, run_id).bind(2, task);
   std::vector<std::pair<std::string, std::string>> keys;
   while (query.step()) keys.emplace_back(query.column_text(0), query.column_text(1));
   return keys;
 }
 
-std::vector<GradedOutcome> Database::graded_outcomes(int64_t run_id, std::string_view grader, std::string_view rule) const {
+std::vector<GradedOutcome> Database::graded_outcomes(int64_t run_id, std::string_view grader, std::string_view rule,
+                                                     const std::optional<std::string>& task) const {
   Statement query(db_,
                   "SELECT s.task, s.problem_id, s.sample_index, s.finish_reason, g.id IS NOT NULL, "
                   "COALESCE(g.extracted, ''), COALESCE(g.correct, 0) FROM samples s "
                   "LEFT JOIN grades g ON g.sample_id = s.id AND g.grader = ?2 AND g.rule = ?3 "
-                  "WHERE s.run_id = ?1 ORDER BY s.task, s.problem_id, s.sample_index",
+                  "WHERE s.run_id = ?1 AND (?4 IS NULL OR s.task = ?4) ORDER BY s.task, s.problem_id, s.sample_index",
                   "graded outcomes of run " + std::to_string(run_id) + " grader='" + std::string(grader) + "' rule='" +
                       std::string(rule) + "'");
-  query.bind(1, run_id).bind(2, grader).bind(3, rule);
+  query.bind(1, run_id).bind(2, grader).bind(3, rule).bind(4, task);
   std::vector<GradedOutcome> outcomes;
   while (query.step()) {
     GradedOutcome outcome;
@@ -250,6 +252,26 @@ std::vector<GradedOutcome> Database::graded_outcomes(int64_t run_id, std::string
     outcomes.push_back(std::move(outcome));
   }
   return outcomes;
+}
+
+std::vector<SampleTiming> Database::sample_timings(int64_t run_id, const std::optional<std::string>& task) const {
+  Statement query(db_,
+                  "SELECT task, n_prompt_tokens, n_completion_tokens, finish_reason, prefill_seconds, decode_seconds "
+                  "FROM samples WHERE run_id = ?1 AND (?2 IS NULL OR task = ?2) ORDER BY task, problem_id, sample_index",
+                  "sample timings of run " + std::to_string(run_id));
+  query.bind(1, run_id).bind(2, task);
+  std::vector<SampleTiming> timings;
+  while (query.step()) {
+    SampleTiming timing;
+    timing.task = query.column_text(0);
+    timing.n_prompt_tokens = query.column_int(1);
+    timing.n_completion_tokens = query.column_int(2);
+    timing.finish_reason = query.column_text(3);
+    timing.prefill_seconds = query.column_double(4);
+    timing.decode_seconds = query.column_double(5);
+    timings.push_back(std::move(timing));
+  }
+  return timings;
 }
 
 }  // namespace rbench::results

@@ -98,4 +98,14 @@ struct GradedOutcome {
   bool correct = false;
 };
 
+// One sample's size and speed, the input of the throughput summary (a SampleRecord without its texts).
+struct SampleTiming {
+  std::string task;
+  int64_t n_prompt_tokens = 0;
+  int64_t n_completion_tokens = 0;
+  std::string finish_reason;
+  double prefill_seconds = 0;
+  double decode_seconds = 0;
+};
+
 }  // namespace rbench::results
