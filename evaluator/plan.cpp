@@ -35,7 +35,7 @@ uint64_t sample_seed(uint64_t run_seed, const std::string& task, const std::stri
 
 std::vector<PlannedSample> make_plan(const std::vector<const tasks::Task*>& tasks,
                                      const std::vector<TaskSelection>& selections, std::optional<int> limit,
-                                     uint64_t run_seed, Shard shard, const std::set<SampleKey>& done) {
+                                     uint64_t run_seed, Shard shard, const std::set<results::SampleKey>& done) {
   if (tasks.size() != selections.size()) throw std::invalid_argument("make_plan: one selection per task needed");
   std::vector<PlannedSample> plan;
   std::size_t position = 0;  // index in the full, unsharded plan
@@ -48,7 +48,7 @@ std::vector<PlannedSample> make_plan(const std::vector<const tasks::Task*>& task
       for (std::size_t p = 0; p < n_problems; ++p, ++position) {
         if (static_cast<int>(position % static_cast<std::size_t>(shard.count)) != shard.index) continue;
         const std::string& pid = task.problems[p].id;
-        if (done.count({task.name, pid, k})) continue;
+        if (done.count({task.name, pid, static_cast<int64_t>(k)})) continue;
         plan.push_back({&task, p, k, sample_seed(run_seed, task.name, pid, k)});
       }
     }

@@ -6,10 +6,10 @@
 #include <cstdint>
 #include <set>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "evaluator/run_config.h"
+#include "results/records.h"
 #include "tasks/task.h"
 
 namespace rbench::evaluator {
@@ -23,8 +23,6 @@ struct PlannedSample {
   const std::string& problem_id() const { return task->problems[problem_index].id; }
 };
 
-using SampleKey = std::tuple<std::string, std::string, int>;  // (task, problem id, sample index)
-
 // A sample's seed from the run seed and the sample's identity (FNV-1a over the names, then splitmix64): stable
 // across platforms, independent of sharding, order and resumption.
 uint64_t sample_seed(uint64_t run_seed, const std::string& task, const std::string& problem_id, int sample_index);
@@ -32,6 +30,6 @@ uint64_t sample_seed(uint64_t run_seed, const std::string& task, const std::stri
 // tasks[i] is run with selections[i].n_samples samples per problem (the first `limit` problems if set).
 std::vector<PlannedSample> make_plan(const std::vector<const tasks::Task*>& tasks,
                                      const std::vector<TaskSelection>& selections, std::optional<int> limit,
-                                     uint64_t run_seed, Shard shard, const std::set<SampleKey>& done);
+                                     uint64_t run_seed, Shard shard, const std::set<results::SampleKey>& done);
 
 }  // namespace rbench::evaluator

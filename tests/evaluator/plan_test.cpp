@@ -20,7 +20,7 @@ TEST(EvaluatorPlan, CoversProblemsTimesSamples) {
   auto a = make_task("a", 5), b = make_task("b", 3);
   auto plan = make_plan({&a, &b}, {{"a", 4}, {"b", 2}}, std::nullopt, 7, {}, {});
   EXPECT_EQ(plan.size(), 5u * 4 + 3u * 2);
-  std::set<SampleKey> keys;
+  std::set<results::SampleKey> keys;
   for (const auto& s : plan) keys.insert({s.task->name, s.problem_id(), s.sample_index});
   EXPECT_EQ(keys.size(), plan.size());
 }
@@ -44,7 +44,7 @@ TEST(EvaluatorPlan, ShardsPartitionThePlanWithTheSameSeeds) {
   auto a = make_task("a", 7), b = make_task("b", 4);
   std::vector<TaskSelection> sel{{"a", 3}, {"b", 5}};
   auto full = make_plan({&a, &b}, sel, std::nullopt, 11, {}, {});
-  std::map<SampleKey, uint64_t> seen;
+  std::map<results::SampleKey, uint64_t> seen;
   for (int i = 0; i < 3; ++i) {
     for (const auto& s : make_plan({&a, &b}, sel, std::nullopt, 11, {i, 3}, {})) {
       auto [it, inserted] = seen.insert({{s.task->name, s.problem_id(), s.sample_index}, s.seed});
@@ -57,7 +57,7 @@ TEST(EvaluatorPlan, ShardsPartitionThePlanWithTheSameSeeds) {
 
 TEST(EvaluatorPlan, ResumeDropsDoneSamples) {
   auto a = make_task("a", 3);
-  std::set<SampleKey> done{{"a", "a-0", 0}, {"a", "a-2", 1}};
+  std::set<results::SampleKey> done{{"a", "a-0", 0}, {"a", "a-2", 1}};
   auto plan = make_plan({&a}, {{"a", 2}}, std::nullopt, 5, {}, done);
   EXPECT_EQ(plan.size(), 4u);
   for (const auto& s : plan) EXPECT_FALSE(done.count({"a", s.problem_id(), s.sample_index}));
