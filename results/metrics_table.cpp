@@ -10,6 +10,7 @@ namespace {
 
 // One problem's samples in sample_index order.
 struct ProblemVotes {
+  std::string problem_id;
   ProblemCounts counts;
   std::vector<Vote> votes;
 };
@@ -22,6 +23,7 @@ TaskMetrics summarise_task(const std::string& task, const std::vector<ProblemVot
   std::vector<ProblemCounts> counts;
   metrics.min_samples_per_problem = problems.front().counts.n;
   for (const ProblemVotes& problem : problems) {
+    metrics.problem_ids.push_back(problem.problem_id);
     counts.push_back(problem.counts);
     metrics.n_samples += problem.counts.n;
     metrics.min_samples_per_problem = std::min(metrics.min_samples_per_problem, problem.counts.n);
@@ -29,18 +31,21 @@ TaskMetrics summarise_task(const std::string& task, const std::vector<ProblemVot
   }
   const int64_t fewest = metrics.min_samples_per_problem;
   const std::string avg_name = fewest == metrics.max_samples_per_problem ? "avg@" + std::to_string(fewest) : "avg@n";
-  metrics.metrics.push_back({avg_name, estimate_mean(avg_at_n_per_problem(counts), options.bootstrap)});
+  const auto add_row = [&](std::string name, std::vector<double> per_problem) {
+    const Estimate estimate = estimate_mean(per_problem, options.bootstrap);
+    metrics.metrics.push_back({std::move(name), estimate, std::move(per_problem)});
+  };
+  add_row(avg_name, avg_at_n_per_problem(counts));
   for (const int64_t k : options.pass_ks) {
     if (k < 1 || k > fewest) continue;
-    metrics.metrics.push_back(
-        {"pass@" + std::to_string(k), estimate_mean(pass_at_k_per_problem(counts, k), options.bootstrap)});
+    add_row("pass@" + std::to_string(k), pass_at_k_per_problem(counts, k));
   }
   const std::vector<int64_t> maj_ks = options.maj_ks.empty() ? std::vector<int64_t>{fewest} : options.maj_ks;
   for (const int64_t k : maj_ks) {
     if (k < 1 || k > fewest) continue;
     std::vector<double> solved;
     for (const ProblemVotes& problem : problems) solved.push_back(maj_at_k(problem.votes, k, options.equivalent));
-    metrics.metrics.push_back({"maj@" + std::to_string(k), estimate_mean(solved, options.bootstrap)});
+    add_row("maj@" + std::to_string(k), std::move(solved));
   }
   return metrics;
 }
@@ -56,7 +61,9 @@ std::vector<TaskMetrics> task_metrics(std::span<const GradedOutcome> outcomes, c
     int64_t n_ungraded = 0;
     for (; i < outcomes.size() && outcomes[i].task == task; ++i) {
       const GradedOutcome& outcome = outcomes[i];
-      if (problems.empty() || outcome.problem_id != outcomes[i - 1].problem_id) problems.emplace_back();
+      if (problems.empty() || outcome.problem_id != outcomes[i - 1].problem_id) {
+        problems.push_back(ProblemVotes{.problem_id = outcome.problem_id, .counts = {}, .votes = {}});
+      }
       ProblemVotes& problem = problems.back();
       ++problem.counts.n;
       const bool correct = outcome.graded && outcome.correct;

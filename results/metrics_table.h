@@ -32,6 +32,7 @@ struct MetricsOptions {
 struct MetricRow {
   std::string name;  // "pass@1", "avg@8", "maj@64"; "avg@n" when problems have different sample counts
   Estimate estimate;
+  std::vector<double> per_problem;  // parallel to TaskMetrics::problem_ids (paired comparisons use them)
 };
 
 struct TaskMetrics {
@@ -43,6 +44,7 @@ struct TaskMetrics {
   int64_t min_samples_per_problem = 0;
   int64_t max_samples_per_problem = 0;
   int64_t n_ungraded = 0;  // samples with no grade by the chosen (grader, rule): counted wrong
+  std::vector<std::string> problem_ids;  // in the order of every MetricRow::per_problem
   std::vector<MetricRow> metrics;  // avg@n, then pass@k in the order asked, then maj@k
 };
 

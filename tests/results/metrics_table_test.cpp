@@ -13,27 +13,7 @@ using testing::make_grade;
 using testing::make_model;
 using testing::make_run;
 using testing::make_sample;
-
-struct Planned {
-  std::string answer;  // "-" : a failed generation without a grade
-  bool correct;
-};
-
-void store_problem(Database& db, int64_t run, const std::string& task, const std::string& problem,
-                   const std::vector<Planned>& samples, const std::string& grader, const std::string& rule) {
-  for (size_t i = 0; i < samples.size(); ++i) {
-    SampleRecord sample = make_sample(run, task, problem, static_cast<int64_t>(i));
-    if (samples[i].answer == "-") {
-      sample.finish_reason = "error";
-      sample.error = "out of memory";
-      db.insert_sample(sample);
-      continue;
-    }
-    GradeRecord grade = make_grade(samples[i].answer, samples[i].correct, rule);
-    grade.grader = grader;
-    db.insert_sample_with_grades(sample, {grade});
-  }
-}
+using testing::store_problem;
 
 // aime: 3 problems x 4 samples, math/boxed. gpqa: 2 problems x 2 samples, choice/answer_letter.
 int64_t store_small_run(Database& db) {

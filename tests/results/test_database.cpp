@@ -67,6 +67,22 @@ GradeRecord make_grade(const std::string& extracted, bool correct, const std::st
                      .gold = "2"};
 }
 
+void store_problem(Database& db, int64_t run, const std::string& task, const std::string& problem,
+                   const std::vector<Planned>& samples, const std::string& grader, const std::string& rule) {
+  for (size_t i = 0; i < samples.size(); ++i) {
+    SampleRecord sample = make_sample(run, task, problem, static_cast<int64_t>(i));
+    if (samples[i].answer == "-") {
+      sample.finish_reason = "error";
+      sample.error = "out of memory";
+      db.insert_sample(sample);
+      continue;
+    }
+    GradeRecord grade = make_grade(samples[i].answer, samples[i].correct, rule);
+    grade.grader = grader;
+    db.insert_sample_with_grades(sample, {grade});
+  }
+}
+
 RawConnection::RawConnection(const std::string& path) {
   if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK) {
     throw std::runtime_error("cannot open " + path + ": " + sqlite3_errmsg(db_));

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "results/database.h"
 #include "results/records.h"
@@ -19,6 +20,17 @@ ModelRecord make_model(const std::string& path = "/models/tiny");
 RunRecord make_run(int64_t model_id);
 SampleRecord make_sample(int64_t run_id, const std::string& task, const std::string& problem_id, int64_t index);
 GradeRecord make_grade(const std::string& extracted, bool correct, const std::string& rule = "boxed");
+
+// One planned sample of store_problem: its extracted answer and verdict; answer "-" stores a failed
+// generation (finish_reason "error") without a grade.
+struct Planned {
+  std::string answer;
+  bool correct = false;
+};
+
+// Stores one problem's samples (index 0, 1, ...) with one grade each by (grader, rule).
+void store_problem(Database& db, int64_t run, const std::string& task, const std::string& problem,
+                   const std::vector<Planned>& samples, const std::string& grader, const std::string& rule);
 
 // A raw connection (no migration), closed on destruction; throws std::runtime_error on failure.
 class RawConnection {
