@@ -87,7 +87,14 @@ Verdict run_rule(std::string_view rule, const Extractor& extract, const Comparis
 std::vector<Verdict> grade_with(const Extractor& strict, const Extractor& lenient, const Comparison& compare,
                                 const GradeRequest& request) {
   Verdict lenient_verdict = run_rule(kLenientRule, lenient, compare, request);
-  std::optional<std::string> strict_answer = strict(request.prediction);
+  std::optional<std::string> strict_answer;
+  try {
+    strict_answer = strict(request.prediction);
+  } catch (const std::bad_alloc&) {
+    throw;
+  } catch (const std::exception&) {
+    // run_rule below repeats the extraction and turns the error into a verdict.
+  }
   Verdict strict_verdict;
   if (strict_answer && *strict_answer == lenient_verdict.extracted && lenient_verdict.reason != reason::kNoAnswer) {
     strict_verdict = lenient_verdict;  // the same text: the same verdict, without grading it twice

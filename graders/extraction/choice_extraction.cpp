@@ -21,7 +21,15 @@ const RegexPattern& boxed_letter() {
 // "correct option is B", "the answer would be D". Keywords in any case; the letter upper case and alone.
 const RegexPattern& statement_letter() {
   static const RegexPattern p(
-      R"((?i:\b(?:answer|option|choice))(?:\s*(?i:is|:|would\s+be|should\s+be|must\s+be|=|-|\*\*|__)\s*)+[*_\s]*(?:\$?\\boxed\{\s*)?(?:\\text\{\s*)?[\(\[]?\s*([A-D])(?![A-Za-z0-9]))");
+      R"((?i:\b(?:answer|option|choice))(?:\s*(?i:is|:|would\s+be|should\s+be|must\s+be|=|-|\*\*|__)\s*)+[*_\s]*(?:\$?\\boxed\{\s*)?(?:\\text(?:bf)?\{\s*)?\$?[\(\[]?\s*([A-D])(?![A-Za-z0-9]))");
+  return p;
+}
+
+// "Option B is correct", "choice (C) is the right one", "the answer C) 14 nm": no separator, but a closing
+// parenthesis or a verdict after the letter makes it decisive.
+const RegexPattern& bare_statement_letter() {
+  static const RegexPattern p(
+      R"((?i:\b(?:answer|option|choice))\s+(?:\(([A-D])\)|([A-D])\)|([A-D])(?=\s+(?i:is\s+(?:the\s+)?(?:correct|right|answer)))))");
   return p;
 }
 
@@ -31,13 +39,26 @@ const RegexPattern& final_line_letter() {
   return p;
 }
 
+// The last capital A-D standing alone in a matched statement (after any keyword).
+std::string letter_in(std::string_view matched) {
+  for (std::size_t i = matched.size(); i-- > 0;) {
+    const char c = matched[i];
+    const bool alone = (i == 0 || !std::isalpha(static_cast<unsigned char>(matched[i - 1]))) &&
+                       (i + 1 == matched.size() || !std::isalpha(static_cast<unsigned char>(matched[i + 1])));
+    if (c >= 'A' && c <= 'D' && alone) return std::string(1, c);
+  }
+  return {};
+}
+
 std::optional<std::string> last_decisive(std::string_view text) {
   std::optional<std::string> best;
   std::size_t best_end = 0;
-  for (const RegexPattern* pattern : {&boxed_letter(), &statement_letter()}) {
+  for (const RegexPattern* pattern : {&boxed_letter(), &statement_letter(), &bare_statement_letter()}) {
     for (const RegexMatch& m : pattern->find_all(text)) {
-      if (!m.group.empty() && (!best || m.end >= best_end)) {
-        best = m.group;
+      // Patterns with alternatives capture the letter in different groups: read it from the match.
+      const std::string letter = m.group.empty() ? letter_in(text.substr(m.start, m.end - m.start)) : m.group;
+      if (!letter.empty() && (!best || m.end >= best_end)) {
+        best = letter;
         best_end = m.end;
       }
     }

@@ -57,7 +57,7 @@ std::string normalize_answer(std::string_view raw) {
     s = m[1].str() + digits + m[3].str() + m[4].str();
   }
   // \text{} around a plain number is the number.
-  static const std::regex kTextNumber(R"(\\(?:text|mbox|mathrm)\{\s*([-+]?[\d.,/]+)\s*\})");
+  static const std::regex kTextNumber(R"(\\(?:text|textbf|mbox|mathrm|mathbf)\{\s*([-+]?[\d.,/]+)\s*\})");
   s = std::regex_replace(s, kTextNumber, "$1");
   // Trailing unit words after a value ("5 cm", "864 inches^2", "12 square units").
   static const std::regex kTrailingUnits(
@@ -69,7 +69,7 @@ std::string normalize_answer(std::string_view raw) {
 
 std::string normalize_text_answer(std::string_view raw) {
   std::string s(raw);
-  for (std::string_view wrapper : {"\\text", "\\textbf", "\\mathrm", "\\mbox", "\\textit", "\\mathbf", "\\left",
+  for (std::string_view wrapper : {"\\textbf", "\\textit", "\\text", "\\mathrm", "\\mbox", "\\mathbf", "\\left",
                                    "\\right", "\\boxed"}) {
     replace_all(s, wrapper, "");
   }

@@ -8,7 +8,10 @@ namespace rbench::graders::math {
 namespace {
 
 constexpr double kExactRelativeTolerance = 1e-12;
-constexpr double kDecimalRelativeTolerance = 2e-6;
+// With a decimal literal involved, values agree when they round alike at six decimals (as Math-Verify does),
+// and, so that tiny values are not all "equal", also to a relative 1e-3.
+constexpr double kDecimalAbsoluteTolerance = 5e-7;
+constexpr double kDecimalRelativeTolerance = 1e-3;
 constexpr int kRandomPoints = 6;
 constexpr int kMinValidPoints = 3;
 
@@ -30,10 +33,14 @@ std::optional<GiNaC::numeric> numeric_value(const GiNaC::ex& e) {
   return std::nullopt;
 }
 
-bool numerically_close(const GiNaC::numeric& g, const GiNaC::numeric& p, double tolerance) {
+bool numerically_close(const GiNaC::numeric& g, const GiNaC::numeric& p, bool approximate, double tolerance) {
   const GiNaC::numeric difference = GiNaC::abs(g - p);
   const GiNaC::numeric scale = std::max(GiNaC::abs(g), GiNaC::abs(p));
   if (scale.is_zero()) return difference.is_zero();
+  if (approximate) {
+    return difference <= GiNaC::numeric(kDecimalAbsoluteTolerance) &&
+           difference <= GiNaC::numeric(kDecimalRelativeTolerance) * scale;
+  }
   return difference <= GiNaC::numeric(tolerance) * scale;
 }
 
@@ -47,14 +54,14 @@ GiNaC::numeric point_value(int point, int symbol_index) {
 }  // namespace
 
 bool scalars_equal(const GiNaC::ex& gold, const GiNaC::ex& prediction, bool approximate) {
-  const double tolerance = approximate ? kDecimalRelativeTolerance : kExactRelativeTolerance;
+  const double tolerance = kExactRelativeTolerance;
   const GiNaC::ex difference = gold - prediction;
   if (difference.is_zero()) return true;
   const GiNaC::lst symbols = free_symbols(difference);
   if (symbols.nops() == 0) {
     const auto g = numeric_value(gold);
     const auto p = numeric_value(prediction);
-    return g && p && numerically_close(*g, *p, tolerance);
+    return g && p && numerically_close(*g, *p, approximate, tolerance);
   }
   try {
     if (GiNaC::normal(GiNaC::expand(difference)).is_zero()) return true;
@@ -69,7 +76,7 @@ bool scalars_equal(const GiNaC::ex& gold, const GiNaC::ex& prediction, bool appr
     const auto g = numeric_value(gold.subs(values));
     const auto p = numeric_value(prediction.subs(values));
     if (!g || !p) continue;
-    if (!numerically_close(*g, *p, std::max(tolerance, 1e-9))) return false;
+    if (!numerically_close(*g, *p, approximate, 1e-9)) return false;
     ++valid_points;
   }
   return valid_points >= kMinValidPoints;
