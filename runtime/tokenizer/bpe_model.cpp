@@ -1,11 +1,12 @@
-// Flat hash tables and the lowest-priority merge loop of BpeModel. Pieces are short (a word, a number, a run of
-// punctuation), so a linear scan for the best pair over a small array beats a heap; long pieces (whitespace
-// runs) stay correct, only slower.
+// Flat hash tables and the lowest-priority merge loop of BpeModel. Pieces are usually short (a word, a number, a
+// run of punctuation), where a linear scan for the best pair over a small array beats a heap; long pieces
+// (whitespace runs, long digit-free words) switch to a heap over a linked list so they stay O(n log n).
 #include "runtime/tokenizer/bpe_model.h"
 
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <queue>
 #include <stdexcept>
 
 namespace rbench::runtime::tokenizer {
@@ -35,6 +36,8 @@ uint64_t hash_pair(uint64_t key) {
   key *= 0xBF58476D1CE4E5B9ull;
   return key ^ (key >> 31);
 }
+
+constexpr std::size_t kLongPiece = 256;  // bytes; above it the heap merge wins
 
 uint64_t table_size_for(std::size_t n) { return std::bit_ceil(std::max<std::size_t>(16, n * 2)); }
 
@@ -170,7 +173,54 @@ void BpeModel::encode_piece(std::string_view piece, std::vector<int32_t>& out) c
       return;
     }
   }
-  merge_parts(piece, out);
+  if (piece.size() > kLongPiece) {
+    merge_parts_with_heap(piece, out);
+  } else {
+    merge_parts(piece, out);
+  }
+}
+
+void BpeModel::merge_parts_with_heap(std::string_view piece, std::vector<int32_t>& out) const {
+  // Parts form a doubly linked list over byte positions; a candidate pair is (priority, left position), so the
+  // heap yields the lowest priority and, among equals, the leftmost pair: the order of the linear scan.
+  struct Candidate {
+    uint32_t priority;
+    uint32_t left;
+    int32_t left_id, right_id, merged;
+    bool operator>(const Candidate& o) const { return priority != o.priority ? priority > o.priority : left > o.left; }
+  };
+  const auto n = static_cast<uint32_t>(piece.size());
+  constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<int32_t> ids(n);
+  std::vector<uint32_t> next(n), prev(n);
+  std::vector<bool> alive(n, true);
+  for (uint32_t i = 0; i < n; ++i) {
+    ids[i] = byte_ids_[static_cast<unsigned char>(piece[i])];
+    next[i] = i + 1 < n ? i + 1 : kNone;
+    prev[i] = i > 0 ? i - 1 : kNone;
+  }
+  std::priority_queue<Candidate, std::vector<Candidate>, std::greater<>> heap;
+  auto push_pair = [&](uint32_t left) {
+    if (left == kNone || next[left] == kNone) return;
+    int32_t merged;
+    const uint32_t priority = pair_priority(ids[left], ids[next[left]], merged);
+    if (priority != kNoPair) heap.push({priority, left, ids[left], ids[next[left]], merged});
+  };
+  for (uint32_t i = 0; i + 1 < n; ++i) push_pair(i);
+  while (!heap.empty()) {
+    const Candidate c = heap.top();
+    heap.pop();
+    const uint32_t right = next[c.left];
+    // Stale when either part changed since the candidate was pushed (ids only ever grow into longer tokens).
+    if (!alive[c.left] || right == kNone || ids[c.left] != c.left_id || ids[right] != c.right_id) continue;
+    ids[c.left] = c.merged;
+    alive[right] = false;
+    next[c.left] = next[right];
+    if (next[right] != kNone) prev[next[right]] = c.left;
+    push_pair(prev[c.left]);
+    push_pair(c.left);
+  }
+  for (uint32_t i = 0; i != kNone; i = next[i]) out.push_back(ids[i]);
 }
 
 void BpeModel::merge_parts(std::string_view piece, std::vector<int32_t>& out) const {

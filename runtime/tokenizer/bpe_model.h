@@ -48,6 +48,8 @@ class BpeModel {
   // Priority of the pair (kNoPair when not mergeable); writes the merged id.
   uint32_t pair_priority(int32_t left, int32_t right, int32_t& merged) const;
   void merge_parts(std::string_view piece, std::vector<int32_t>& out) const;
+  // Same result as merge_parts, in O(n log n): for long pieces such as whitespace runs.
+  void merge_parts_with_heap(std::string_view piece, std::vector<int32_t>& out) const;
 
   std::string arena_;                 // all token bytes, back to back
   std::vector<uint32_t> offsets_;     // token id -> start in arena_; offsets_[id + 1] is its end

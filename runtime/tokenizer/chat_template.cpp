@@ -71,7 +71,7 @@ ChatTemplate ChatTemplate::for_model(const std::filesystem::path& model_dir, std
   const std::string text = read_chat_template(file);
   if (contains(text, kReasoningPreamble)) return ChatTemplate(Family::phi4_mini_reasoning);
   const bool phi_markers = contains(text, "<|end|>") && contains(text, "<|assistant|>") &&
-                           (contains(text, "<|user|>") || contains(text, "'<|' + message['role'] + '|>'"));
+                           (contains(text, "<|user|>") || (contains(text, "'<|' + ") && contains(text, " + '|>'")));
   const bool newline_after_role = contains(text, "|>\\n") || contains(text, "|>' + '\\n'") || contains(text, "|>\n");
   if (phi_markers && !newline_after_role) return ChatTemplate(Family::phi4_flash);
   std::string names;

@@ -10,6 +10,8 @@
 #include <stdexcept>
 #include <string>
 
+#include <unistd.h>
+
 namespace rbench::test {
 
 inline std::string env_or_throw(const char* name) {
@@ -22,9 +24,10 @@ inline std::filesystem::path o200k_ranks_path() {
   return std::filesystem::path(env_or_throw("RBENCH_TEST_DATA")) / "tokenizers" / "o200k_base.tiktoken";
 }
 
-// A fresh scratch folder for one test.
+// A fresh scratch folder for one test; the process id keeps tests that ctest runs in parallel apart.
 inline std::filesystem::path scratch_dir(const std::string& name) {
-  const auto dir = std::filesystem::path(env_or_throw("RBENCH_TEST_TMP")) / "tokenizer" / name;
+  const auto dir = std::filesystem::path(env_or_throw("RBENCH_TEST_TMP")) / "tokenizer" /
+                   (name + "." + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
