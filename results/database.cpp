@@ -71,6 +71,8 @@ Database::Database(const std::string& path, const OpenOptions& options) : path_(
       Statement wal(db_, "PRAGMA journal_mode = WAL", where + " (enable WAL)");
       wal.step();  // ":memory:" answers "memory": WAL does not apply there
     }
+    execute_sql(db_, options.fsync_every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+                where + " (set synchronous)");
     migrate_to_latest(db_, path);
     if (options.max_page_count) {
       Statement cap(db_, "PRAGMA max_page_count = " + std::to_string(*options.max_page_count),
