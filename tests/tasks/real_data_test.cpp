@@ -114,6 +114,22 @@ TEST(TasksRealData, GpqaDiamondFromTheEncryptedZip) {
   }
   EXPECT_EQ(domains, (std::map<std::string, int>{{"Chemistry", 93}, {"Physics", 86}, {"Biology", 19}}));
 
+  // The README's two rows whose distractors coincide after stripping confirm the column mapping.
+  auto options_of = [&](const std::string& id) {
+    for (const Problem& p : task.problems) {
+      if (p.id == id) return p.meta["options"];
+    }
+    return nlohmann::json();
+  };
+  const auto first = options_of("recZSGUkn56v9kEp1");
+  const auto second = options_of("recnGEpF1srQpaqWq");
+  ASSERT_EQ(first.size(), 4u);
+  ASSERT_EQ(second.size(), 4u);
+  EXPECT_EQ(first[1], first[3]);    // Incorrect Answer 1 = Incorrect Answer 3
+  EXPECT_EQ(second[2], second[3]);  // Incorrect Answer 2 = Incorrect Answer 3
+  EXPECT_NE(first[0], first[1]);
+  EXPECT_NE(second[0], second[2]);
+
   // The member inside is the CSV the README describes, byte for byte.
   const ZipMember member = read_zip_member(read_source_file(task.source_path), "gpqa_diamond.csv",
                                            std::string(kGpqaZipPassword));
