@@ -1,0 +1,43 @@
+// Plain LibTorch selective scan (loop over time in blocks) and single-step state update; see selective_scan.h.
+#include "runtime/kernels/selective_scan/selective_scan.h"
+
+#include <vector>
+
+namespace rbench::runtime::kernels {
+
+namespace {
+constexpr int64_t kBlock = 64;  // time steps whose [T, d_inner, N] decay/input terms are materialised at once
+}
+
+at::Tensor selective_scan_ref(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& B,
+                              const at::Tensor& C, const at::Tensor& D, at::Tensor& state) {
+  const int64_t L = x.size(0);
+  std::vector<at::Tensor> ys;
+  at::Tensor h = state;
+  for (int64_t start = 0; start < L; start += kBlock) {
+    const int64_t T = std::min(kBlock, L - start);
+    at::Tensor dt_b = dt.narrow(0, start, T);                                  // [T, d]
+    at::Tensor x_b = x.narrow(0, start, T);                                    // [T, d]
+    at::Tensor decay = at::exp(dt_b.unsqueeze(-1) * A.unsqueeze(0));           // [T, d, N]
+    at::Tensor input = (dt_b * x_b).unsqueeze(-1) * B.narrow(0, start, T).unsqueeze(1);  // [T, d, N]
+    at::Tensor hs = at::empty_like(decay);                                     // [T, d, N]
+    for (int64_t t = 0; t < T; ++t) {
+      h = decay[t] * h + input[t];
+      hs[t].copy_(h);
+    }
+    // y[t, d] = sum_n hs[t, d, n] * C[t, n]
+    at::Tensor y = at::bmm(hs, C.narrow(0, start, T).unsqueeze(-1)).squeeze(-1);  // [T, d]
+    ys.push_back(y + x_b * D);
+  }
+  state.copy_(h);
+  return ys.size() == 1 ? ys[0] : at::cat(ys, 0);
+}
+
+at::Tensor selective_state_update_ref(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A,
+                                      const at::Tensor& B, const at::Tensor& C, const at::Tensor& D, at::Tensor& state) {
+  at::Tensor decay = at::exp(dt.unsqueeze(-1) * A);                  // [d, N]
+  state.mul_(decay).add_((dt * x).unsqueeze(-1) * B.unsqueeze(0));   // [d, N]
+  return at::mv(state, C) + D * x;                                   // [d]
+}
+
+}  // namespace rbench::runtime::kernels

@@ -1,0 +1,33 @@
+// Attention layers of the SambaY family, stateless: sliding-window self attention (ring buffer), the full
+// self-attention layer that fills the shared K/V cache, and query-only cross attention over that cache. Each can
+// be differential (spec 4.5 with the general head pairing of 10.1: query pair i uses K/V group floor(i / r),
+// r = n_heads / n_kv_heads, key heads 2g and 2g+1, values [v_2g | v_2g+1]) or plain grouped-query attention.
+// No positional encoding: order enters only through the masks, built from absolute positions.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include "runtime/state/sequence_state.h"
+
+namespace rbench::runtime::layers {
+
+struct AttentionWeights {
+  at::Tensor wqkv, bqkv;      // [(Hq + 2 Hkv) dh, D] and bias, or [Hq dh, D] (query only) for cross attention
+  at::Tensor out_w, out_b;    // [D, Hq dh], [D]
+  int64_t n_heads = 0, n_kv_heads = 0, head_dim = 0;
+  bool differential = true;
+  double lambda = 0.0;        // exp(lq1.lk1) - exp(lq2.lk2) + lambda_init, fixed at load time
+  double lambda_init = 0.0;   // 0.8 - 0.6 exp(-0.3 layer)
+  at::Tensor subln;           // [2 dh], shared by the head pairs of the layer
+};
+
+double differential_lambda_init(int64_t layer_index);
+
+// x: [L, D] for the tokens at positions pos0 .. pos0+L-1 of the sequence. Returns [L, D].
+at::Tensor sliding_attention(const at::Tensor& x, const AttentionWeights& w, WindowKv& ring, int64_t pos0);
+at::Tensor full_attention(const at::Tensor& x, const AttentionWeights& w, SharedKv& cache, int64_t pos0);
+// q_positions: int64 [L] absolute positions of the rows of x; the cache already holds those positions.
+at::Tensor cross_attention(const at::Tensor& x, const AttentionWeights& w, const SharedKv& cache,
+                           const at::Tensor& q_positions);
+
+}  // namespace rbench::runtime::layers

@@ -1,0 +1,52 @@
+// Mamba-1 mixer forward for a chunk of tokens or one token; see mamba_mixer.h.
+#include "runtime/layers/mamba_mixer.h"
+
+#include "runtime/kernels/selective_scan/selective_scan.h"
+
+namespace rbench::runtime::layers {
+
+MambaOutput mamba_mixer(const at::Tensor& x, const MambaWeights& w, MambaState& state, bool export_memory) {
+  const at::ScalarType cd = x.scalar_type();
+  const int64_t L = x.size(0);
+  const int64_t d_inner = w.D.size(0);
+  const int64_t d_conv = w.conv_weight.size(1);
+  const int64_t N = w.A.size(1);
+  const int64_t R = w.dt_proj.size(1);
+
+  at::Tensor xz = at::linear(x, w.in_proj);                  // [L, 2 d_inner]
+  at::Tensor xs = xz.narrow(1, 0, d_inner);                   // [L, d_inner]
+  at::Tensor z = xz.narrow(1, d_inner, d_inner);              // [L, d_inner]
+
+  // Causal depthwise conv over [previous d_conv-1 inputs, this chunk], in float32.
+  at::Tensor padded = at::cat({state.conv, xs}, 0);           // [d_conv-1+L, d_inner]
+  state.conv.copy_(padded.narrow(0, L, d_conv - 1));
+  at::Tensor conv = at::conv1d(padded.to(at::kFloat).t().unsqueeze(0),   // [1, d_inner, d_conv-1+L]
+                               w.conv_weight.unsqueeze(1), w.conv_bias, at::IntArrayRef{1}, at::IntArrayRef{0},
+                               at::IntArrayRef{1}, d_inner);  // [1, d_inner, L]
+  at::Tensor xc = at::silu(conv.squeeze(0).t()).to(cd);       // [L, d_inner]
+
+  at::Tensor dbc = at::linear(xc, w.x_proj).to(at::kFloat);   // [L, R + 2N]
+  at::Tensor delta = dbc.narrow(1, 0, R);                     // [L, R]
+  at::Tensor B = dbc.narrow(1, R, N).contiguous();            // [L, N]
+  at::Tensor C = dbc.narrow(1, R + N, N).contiguous();        // [L, N]
+  at::Tensor dt = at::softplus(at::linear(delta.to(cd), w.dt_proj).to(at::kFloat) + w.dt_bias);  // [L, d_inner]
+  at::Tensor xf = xc.to(at::kFloat);
+
+  at::Tensor y;  // [L, d_inner] float32
+  if (L == 1) {
+    y = kernels::selective_state_update_ref(xf[0], dt[0], w.A, B[0], C[0], w.D, state.ssm).unsqueeze(0);
+  } else {
+    y = kernels::selective_scan_ref(xf, dt, w.A, B, C, w.D, state.ssm);
+  }
+  MambaOutput result;
+  at::Tensor gate = at::silu(z.to(at::kFloat));
+  if (export_memory) {
+    // The memory layer rounds y to the compute dtype before gating (spec 4.4 step 8).
+    result.memory = y.to(cd);
+    y = result.memory.to(at::kFloat);
+  }
+  result.out = at::linear((y * gate).to(cd), w.out_proj);    // [L, D]
+  return result;
+}
+
+}  // namespace rbench::runtime::layers

@@ -1,0 +1,30 @@
+// Chunked prefill on top of Model::forward; see model.h.
+#include "runtime/model/model.h"
+
+#include <stdexcept>
+
+namespace rbench::runtime {
+
+at::Tensor prefill_chunked(Model& model, SequenceState& state, const std::vector<int32_t>& ids, int64_t chunk,
+                           LogitsWanted wanted) {
+  if (ids.empty()) throw std::runtime_error("prefill: empty token sequence");
+  const int64_t n = static_cast<int64_t>(ids.size());
+  for (int32_t id : ids)
+    if (id < 0 || id >= model.vocab_size())
+      throw std::runtime_error("prefill: token id " + std::to_string(id) + " outside the vocabulary [0, " +
+                               std::to_string(model.vocab_size()) + ")");
+  at::Tensor all = at::tensor(std::vector<int64_t>(ids.begin(), ids.end()), at::kLong).to(model.device());
+  if (chunk <= 0) chunk = n;
+  std::vector<at::Tensor> pieces;
+  for (int64_t start = 0; start < n; start += chunk) {
+    const int64_t len = std::min(chunk, n - start);
+    const bool last_chunk = start + len == n;
+    LogitsWanted here = wanted == LogitsWanted::all ? LogitsWanted::all : (last_chunk ? wanted : LogitsWanted::none);
+    at::Tensor logits = model.forward(state, all.narrow(0, start, len), here);
+    if (logits.defined()) pieces.push_back(logits);
+  }
+  if (pieces.empty()) return {};
+  return pieces.size() == 1 ? pieces[0] : at::cat(pieces, 0);
+}
+
+}  // namespace rbench::runtime

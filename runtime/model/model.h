@@ -1,0 +1,36 @@
+// The interface every architecture implements: run the next tokens of one sequence through the model, advancing
+// its state, and return the logits asked for. Prefill and decode are the same call (a chunk of L tokens or one);
+// prefill_chunked() splits long prompts so attention memory stays bounded and gives the same logits.
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/state/sequence_state.h"
+
+namespace rbench::runtime {
+
+enum class LogitsWanted { none, last, all };
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  virtual SequenceState new_sequence() const = 0;
+  // ids: int64 [L] (any device). Returns float32 logits on the model's device: [L, vocab] for all, [1, vocab] for
+  // last, an undefined tensor for none.
+  virtual at::Tensor forward(SequenceState& state, const at::Tensor& ids, LogitsWanted wanted) = 0;
+  virtual int64_t vocab_size() const = 0;
+  virtual at::Device device() const = 0;
+  virtual int64_t n_params() const = 0;
+  virtual std::string dtype_name() const = 0;
+};
+
+// Runs `ids` in chunks of at most `chunk` tokens (chunk <= 0: all at once).
+at::Tensor prefill_chunked(Model& model, SequenceState& state, const std::vector<int32_t>& ids, int64_t chunk,
+                           LogitsWanted wanted);
+
+}  // namespace rbench::runtime

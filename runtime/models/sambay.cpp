@@ -1,0 +1,238 @@
+// SambaY forward (spec sections 2-4): embedding, pre-LN layers with an FP32 residual stream (Mamba, sliding
+// differential attention, the full attention that fills the shared K/V, GMU over layer N/2's memory,
+// query-only cross attention), final LayerNorm and the tied LM head. During prefill only the rows whose logits
+// are wanted go through the cross-decoder (spec 4.12): it keeps no state.
+#include "runtime/models/sambay.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "runtime/layers/attention.h"
+#include "runtime/layers/dense.h"
+#include "runtime/layers/mamba_mixer.h"
+
+namespace rbench::runtime {
+
+namespace {
+
+std::string layer_prefix(int64_t i) { return "model.layers." + std::to_string(i) + "."; }
+
+void add_attention_specs(std::vector<TensorSpec>& specs, const SambaYConfig& c, const std::string& p, bool query_only) {
+  const int64_t q_width = c.n_heads * c.head_dim;
+  const int64_t width = query_only ? q_width : q_width + 2 * c.n_kv_heads * c.head_dim;
+  specs.push_back({p + "attn.Wqkv.weight", {width, c.hidden}});
+  specs.push_back({p + "attn.Wqkv.bias", {width}, TensorInit::bias});
+  specs.push_back({p + "attn.out_proj.weight", {c.hidden, q_width}});
+  specs.push_back({p + "attn.out_proj.bias", {c.hidden}, TensorInit::bias});
+  if (c.differential) {
+    for (const char* name : {"lambda_q1", "lambda_k1", "lambda_q2", "lambda_k2"})
+      specs.push_back({p + "attn.inner_cross_attn." + name, {c.head_dim}, TensorInit::lambda, true});
+    specs.push_back({p + "attn.inner_cross_attn.subln.weight", {2 * c.head_dim}, TensorInit::norm_weight});
+  }
+}
+
+class SambaYModel final : public Model {
+ public:
+  SambaYModel(const SambaYConfig& config, TensorSource& source, const std::string& device);
+
+  SequenceState new_sequence() const override { return SequenceState(state_spec_); }
+  at::Tensor forward(SequenceState& state, const at::Tensor& ids, LogitsWanted wanted) override;
+  int64_t vocab_size() const override { return config_.vocab; }
+  at::Device device() const override { return device_; }
+  int64_t n_params() const override { return n_params_; }
+  std::string dtype_name() const override { return compute_ == at::kFloat ? "float32" : "bfloat16"; }
+
+ private:
+  struct Layer {
+    LayerKind kind;
+    layers::LayerNormWeights norm1, norm2;
+    layers::GatedMlpWeights mlp;
+    layers::MambaWeights mamba;
+    layers::AttentionWeights attn;
+    layers::GmuWeights gmu;
+  };
+
+  at::Tensor take(TensorSource& source, const TensorSpec& spec, at::ScalarType dtype);
+  at::Tensor mix(Layer& layer, std::size_t index, const at::Tensor& x, SequenceState& state, int64_t pos0,
+                 const at::Tensor& q_positions, at::Tensor& memory);
+
+  SambaYConfig config_;
+  at::Device device_;
+  at::ScalarType compute_;
+  StateSpec state_spec_;
+  at::Tensor embed_, lm_head_;
+  layers::LayerNormWeights final_norm_;
+  std::vector<Layer> layers_;
+  int64_t first_cross_layer_;  // index of the first cross-decoder layer, n_layers when none
+  int64_t n_params_ = 0;
+};
+
+at::Tensor SambaYModel::take(TensorSource& source, const TensorSpec& spec, at::ScalarType dtype) {
+  at::Tensor t = source.get(spec, dtype, device_);
+  n_params_ += t.numel();
+  return t;
+}
+
+SambaYModel::SambaYModel(const SambaYConfig& config, TensorSource& source, const std::string& device)
+    : config_(config), device_(device), compute_(device_.is_cpu() ? at::kFloat : at::kBFloat16) {
+  const auto specs = sambay_tensor_manifest(config);
+  std::size_t next = 0;
+  // Specs come in manifest order; each take() consumes the next one and checks it is the expected name.
+  auto get = [&](const std::string& name, at::ScalarType dtype) {
+    if (next >= specs.size() || specs[next].name != name)
+      throw std::logic_error("sambay: manifest order mismatch at " + name);
+    return take(source, specs[next++], dtype);
+  };
+  const auto f32 = at::kFloat, cd = compute_;
+  embed_ = get("model.embed_tokens.weight", cd);
+  layers_.resize(config.kinds.size());
+  first_cross_layer_ = config.n_layers;
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    Layer& l = layers_[i];
+    l.kind = config.kinds[i];
+    const std::string p = layer_prefix(static_cast<int64_t>(i));
+    if ((l.kind == LayerKind::gmu || l.kind == LayerKind::cross_attention) && first_cross_layer_ == config.n_layers)
+      first_cross_layer_ = static_cast<int64_t>(i);
+    l.norm1 = {get(p + "input_layernorm.weight", cd), get(p + "input_layernorm.bias", cd)};
+    if (is_mamba(l.kind)) {
+      auto& m = l.mamba;
+      m.in_proj = get(p + "attn.in_proj.weight", cd);
+      m.conv_weight = get(p + "attn.conv1d.weight", f32).squeeze(1);
+      m.conv_bias = get(p + "attn.conv1d.bias", f32);
+      m.x_proj = get(p + "attn.x_proj.weight", cd);
+      m.dt_proj = get(p + "attn.dt_proj.weight", cd);
+      m.dt_bias = get(p + "attn.dt_proj.bias", f32);
+      m.A = -at::exp(get(p + "attn.A_log", f32));
+      m.D = get(p + "attn.D", f32);
+      m.out_proj = get(p + "attn.out_proj.weight", cd);
+    } else if (l.kind == LayerKind::gmu) {
+      l.gmu.in_proj = get(p + "attn.in_proj.weight", cd);
+      l.gmu.out_proj = get(p + "attn.out_proj.weight", cd);
+    } else {
+      auto& a = l.attn;
+      a.n_heads = config.n_heads;
+      a.n_kv_heads = config.n_kv_heads;
+      a.head_dim = config.head_dim;
+      a.differential = config.differential;
+      a.wqkv = get(p + "attn.Wqkv.weight", cd);
+      a.bqkv = get(p + "attn.Wqkv.bias", cd);
+      a.out_w = get(p + "attn.out_proj.weight", cd);
+      a.out_b = get(p + "attn.out_proj.bias", cd);
+      if (a.differential) {
+        const std::string d = p + "attn.inner_cross_attn.";
+        auto dot = [](const at::Tensor& u, const at::Tensor& v) {
+          return (u.to(at::kDouble) * v.to(at::kDouble)).sum().item<double>();
+        };
+        at::Tensor q1 = get(d + "lambda_q1", f32), k1 = get(d + "lambda_k1", f32);
+        at::Tensor q2 = get(d + "lambda_q2", f32), k2 = get(d + "lambda_k2", f32);
+        a.lambda_init = layers::differential_lambda_init(static_cast<int64_t>(i));
+        a.lambda = std::exp(dot(q1, k1)) - std::exp(dot(q2, k2)) + a.lambda_init;
+        a.subln = get(d + "subln.weight", cd);
+      }
+    }
+    l.norm2 = {get(p + "post_attention_layernorm.weight", cd), get(p + "post_attention_layernorm.bias", cd)};
+    l.mlp = {get(p + "mlp.fc1.weight", cd), get(p + "mlp.fc2.weight", cd)};
+  }
+  final_norm_ = {get("model.final_layernorm.weight", cd), get("model.final_layernorm.bias", cd)};
+  lm_head_ = config.tie_embeddings ? embed_ : get("lm_head.weight", cd);
+  source.finish();
+
+  state_spec_.kinds = config.kinds;
+  state_spec_.windows = config.windows;
+  state_spec_.mamba_d_inner = config.mamba_d_inner;
+  state_spec_.mamba_d_conv = config.mamba_d_conv;
+  state_spec_.mamba_d_state = config.mamba_d_state;
+  state_spec_.n_kv_heads = config.n_kv_heads;
+  state_spec_.head_dim = config.head_dim;
+  state_spec_.kv_dtype = compute_;
+  state_spec_.device = device_;
+}
+
+at::Tensor SambaYModel::mix(Layer& layer, std::size_t index, const at::Tensor& x, SequenceState& state, int64_t pos0,
+                            const at::Tensor& q_positions, at::Tensor& memory) {
+  switch (layer.kind) {
+    case LayerKind::mamba:
+    case LayerKind::mamba_memory: {
+      auto out = layers::mamba_mixer(x, layer.mamba, state.mamba(index), layer.kind == LayerKind::mamba_memory);
+      if (out.memory.defined()) memory = out.memory;
+      return out.out;
+    }
+    case LayerKind::sliding_attention: return layers::sliding_attention(x, layer.attn, state.window(index), pos0);
+    case LayerKind::full_attention: return layers::full_attention(x, layer.attn, state.shared_kv(), pos0);
+    case LayerKind::cross_attention: return layers::cross_attention(x, layer.attn, state.shared_kv(), q_positions);
+    case LayerKind::gmu: return layers::gated_memory_unit(x, memory, layer.gmu);
+  }
+  throw std::logic_error("sambay: unknown layer kind");
+}
+
+at::Tensor SambaYModel::forward(SequenceState& state, const at::Tensor& ids, LogitsWanted wanted) {
+  const int64_t L = ids.size(0);
+  const int64_t pos0 = state.n_tokens();
+  at::Tensor tokens = ids.to(device_, at::kLong);
+  at::Tensor residual = at::embedding(embed_, tokens).to(at::kFloat);              // [L, D] float32 stream
+  at::Tensor q_positions = at::arange(pos0, pos0 + L, tokens.options());          // [L]
+  at::Tensor memory;                                                              // [L, d_inner] from the memory layer
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    if (static_cast<int64_t>(i) == first_cross_layer_ && wanted != LogitsWanted::all) {
+      if (wanted == LogitsWanted::none) break;  // the cross-decoder keeps no state: nothing to do
+      residual = residual.narrow(0, L - 1, 1);
+      q_positions = q_positions.narrow(0, L - 1, 1);
+      if (memory.defined()) memory = memory.narrow(0, L - 1, 1);
+    }
+    Layer& layer = layers_[i];
+    at::Tensor mixed = mix(layer, i, layers::layer_norm(residual.to(compute_), layer.norm1, config_.norm_eps), state,
+                           pos0, q_positions, memory);
+    residual = residual + mixed.to(at::kFloat);
+    residual = residual + layers::gated_mlp(layers::layer_norm(residual.to(compute_), layer.norm2, config_.norm_eps),
+                                            layer.mlp).to(at::kFloat);
+  }
+  state.advance(L);
+  if (wanted == LogitsWanted::none) return {};
+  if (wanted == LogitsWanted::last && residual.size(0) > 1) residual = residual.narrow(0, residual.size(0) - 1, 1);
+  at::Tensor h = layers::layer_norm(residual.to(compute_), final_norm_, config_.norm_eps);
+  return at::linear(h, lm_head_).to(at::kFloat);
+}
+
+}  // namespace
+
+std::vector<TensorSpec> sambay_tensor_manifest(const SambaYConfig& c) {
+  std::vector<TensorSpec> specs;
+  specs.push_back({"model.embed_tokens.weight", {c.vocab, c.hidden}, TensorInit::embedding});
+  const int64_t di = c.mamba_d_inner, R = c.mamba_dt_rank, N = c.mamba_d_state;
+  for (int64_t i = 0; i < c.n_layers; ++i) {
+    const std::string p = layer_prefix(i);
+    const LayerKind kind = c.kinds[i];
+    specs.push_back({p + "input_layernorm.weight", {c.hidden}, TensorInit::norm_weight});
+    specs.push_back({p + "input_layernorm.bias", {c.hidden}, TensorInit::norm_bias});
+    if (is_mamba(kind)) {
+      specs.push_back({p + "attn.in_proj.weight", {2 * di, c.hidden}});
+      specs.push_back({p + "attn.conv1d.weight", {di, 1, c.mamba_d_conv}, TensorInit::conv});
+      specs.push_back({p + "attn.conv1d.bias", {di}, TensorInit::bias});
+      specs.push_back({p + "attn.x_proj.weight", {R + 2 * N, di}});
+      specs.push_back({p + "attn.dt_proj.weight", {di, R}});
+      specs.push_back({p + "attn.dt_proj.bias", {di}, TensorInit::dt_bias});
+      specs.push_back({p + "attn.A_log", {di, N}, TensorInit::a_log, true});
+      specs.push_back({p + "attn.D", {di}, TensorInit::d_skip});
+      specs.push_back({p + "attn.out_proj.weight", {c.hidden, di}});
+    } else if (kind == LayerKind::gmu) {
+      specs.push_back({p + "attn.in_proj.weight", {di, c.hidden}});
+      specs.push_back({p + "attn.out_proj.weight", {c.hidden, di}});
+    } else {
+      add_attention_specs(specs, c, p, kind == LayerKind::cross_attention);
+    }
+    specs.push_back({p + "post_attention_layernorm.weight", {c.hidden}, TensorInit::norm_weight});
+    specs.push_back({p + "post_attention_layernorm.bias", {c.hidden}, TensorInit::norm_bias});
+    specs.push_back({p + "mlp.fc1.weight", {2 * c.intermediate, c.hidden}});
+    specs.push_back({p + "mlp.fc2.weight", {c.hidden, c.intermediate}});
+  }
+  specs.push_back({"model.final_layernorm.weight", {c.hidden}, TensorInit::norm_weight});
+  specs.push_back({"model.final_layernorm.bias", {c.hidden}, TensorInit::norm_bias});
+  if (!c.tie_embeddings) specs.push_back({"lm_head.weight", {c.vocab, c.hidden}});
+  return specs;
+}
+
+std::unique_ptr<Model> build_sambay(const SambaYConfig& config, TensorSource& source, const std::string& device) {
+  return std::make_unique<SambaYModel>(config, source, device);
+}
+
+}  // namespace rbench::runtime

@@ -1,0 +1,126 @@
+// rbench make-tiny: a random checkpoint in the Hugging Face layout of Phi-4-mini-flash; see tools.h.
+// The tensor list comes from the same manifest the loader checks against, so the two cannot drift apart.
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <stdexcept>
+
+#include "runtime/model/safetensors.h"
+#include "runtime/models/sambay.h"
+#include "runtime/tools.h"
+#include "runtime/tools/tiny_tokenizer.h"
+
+namespace rbench::runtime {
+
+namespace {
+
+using nlohmann::json;
+
+void write_json(const std::filesystem::path& path, const json& j) {
+  std::ofstream out(path);
+  if (!out) throw std::runtime_error("make-tiny: cannot write " + path.string());
+  out << j.dump(2) << "\n";
+}
+
+json sambay_config_json(const TinyCheckpointOptions& o, const TinyTokenizerIds& ids) {
+  if (o.layout != "sambay" && o.layout != "samba" && o.layout != "sambayoco")
+    throw std::runtime_error("make-tiny: --layout must be sambay, samba or sambayoco, got '" + o.layout + "'");
+  json sliding = o.window;
+  if (o.window_as_list) {
+    // HF's per-layer list: the window on self-decoder attention layers, null elsewhere.
+    sliding = json::array();
+    const int64_t h = o.n_layers / 2;
+    for (int64_t i = 0; i < o.n_layers; ++i) {
+      const bool swa = i % 2 == 1 && (o.layout == "samba" || i < h);
+      sliding.push_back(swa ? json(o.window) : json(nullptr));
+    }
+  }
+  return {
+      {"architectures", {"Phi4FlashForCausalLM"}},
+      {"model_type", "phi4flash"},
+      {"hidden_size", o.hidden},
+      {"intermediate_size", o.intermediate},
+      {"num_hidden_layers", o.n_layers},
+      {"num_attention_heads", o.n_heads},
+      {"num_key_value_heads", o.n_kv_heads},
+      {"vocab_size", o.vocab},
+      {"max_position_embeddings", 65536},
+      {"sliding_window", sliding},
+      {"mb_per_layer", 2},
+      {"layer_norm_eps", 1e-5},
+      {"hidden_act", "silu"},
+      {"tie_word_embeddings", true},
+      {"torch_dtype", o.dtype == "f32" ? "float32" : o.dtype == "bf16" ? "bfloat16" : "float16"},
+      {"mamba_d_state", o.mamba_d_state},
+      {"mamba_d_conv", 4},
+      {"mamba_expand", 2},
+      {"bos_token_id", ids.bos},
+      {"eos_token_id", ids.bos},
+      {"pad_token_id", ids.bos},
+      {"rbench_layout", o.layout},
+      {"rbench_differential", o.differential},
+  };
+}
+
+StorageDtype storage_dtype(const std::string& name) {
+  if (name == "f32") return StorageDtype::f32;
+  if (name == "bf16") return StorageDtype::bf16;
+  if (name == "f16") return StorageDtype::f16;
+  throw std::runtime_error("make-tiny: --dtype must be f32, bf16 or f16, got '" + name + "'");
+}
+
+at::ScalarType scalar_type(StorageDtype d) {
+  return d == StorageDtype::f32 ? at::kFloat : d == StorageDtype::bf16 ? at::kBFloat16 : at::kHalf;
+}
+
+void write_weights(const TinyCheckpointOptions& o, const SambaYConfig& config) {
+  const StorageDtype matrices = storage_dtype(o.dtype);
+  const auto specs = sambay_tensor_manifest(config);
+  std::vector<at::Tensor> values;
+  std::vector<TensorToWrite> all;
+  values.reserve(specs.size());
+  for (const auto& spec : specs) {
+    const StorageDtype d = spec.store_f32 ? StorageDtype::f32 : matrices;
+    values.push_back(random_tensor(spec, o.seed).to(scalar_type(d)).contiguous());
+    all.push_back({spec.name, d, spec.shape, values.back().data_ptr(),
+                   static_cast<std::size_t>(values.back().numel()) * element_size(d)});
+  }
+  if (o.n_shards <= 1) {
+    write_safetensors(o.out_dir / "model.safetensors", all, {{"format", "pt"}});
+    return;
+  }
+  json weight_map = json::object();
+  std::size_t total = 0;
+  const std::size_t per_shard = (all.size() + o.n_shards - 1) / o.n_shards;
+  for (int s = 0; s < o.n_shards; ++s) {
+    char name[64];
+    std::snprintf(name, sizeof name, "model-%05d-of-%05d.safetensors", s + 1, o.n_shards);
+    std::vector<TensorToWrite> shard;
+    for (std::size_t i = s * per_shard; i < std::min(all.size(), (s + 1) * per_shard); ++i) {
+      shard.push_back(all[i]);
+      weight_map[all[i].name] = name;
+      total += all[i].n_bytes;
+    }
+    write_safetensors(o.out_dir / name, shard, {{"format", "pt"}});
+  }
+  write_json(o.out_dir / "model.safetensors.index.json", {{"metadata", {{"total_size", total}}}, {"weight_map", weight_map}});
+}
+
+}  // namespace
+
+void make_tiny_checkpoint(const TinyCheckpointOptions& options) {
+  if (options.arch != "phi4flash")
+    throw std::runtime_error("make-tiny: --arch must be phi4flash, got '" + options.arch + "'");
+  if (options.out_dir.empty()) throw std::runtime_error("make-tiny: --out is required");
+  std::filesystem::create_directories(options.out_dir);
+  TinyCheckpointOptions o = options;
+  TinyTokenizerIds ids = o.write_tokenizer ? write_tiny_tokenizer_files(o.out_dir) : TinyTokenizerIds{};
+  if (!o.write_tokenizer) ids = {static_cast<int32_t>(o.vocab - 1), static_cast<int32_t>(o.vocab - 2)};
+  if (ids.vocab_size > o.vocab) o.vocab = (ids.vocab_size + 63) / 64 * 64;
+  write_json(o.out_dir / "config.json", sambay_config_json(o, ids));
+  write_json(o.out_dir / "generation_config.json",
+             {{"bos_token_id", ids.bos}, {"eos_token_id", {ids.end, ids.bos}}, {"pad_token_id", ids.bos}});
+  write_weights(o, parse_sambay_config(o.out_dir / "config.json"));
+}
+
+}  // namespace rbench::runtime
