@@ -1,6 +1,7 @@
 // The real benchmark files in ../shared/data (RBENCH_TEST_DATA): problem counts, no blank fields, known
 // answers, sha256 equal to the data README's, prompts that never carry a solution, and GPQA's shuffle
 // deterministic with the correct letter spread evenly over A-D.
+#include <algorithm>
 #include <array>
 #include <fstream>
 #include <map>
@@ -8,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include "tasks/csv.h"
 #include "tasks/jsonl.h"
 #include "tasks/prompts.h"
 #include "tasks/registry.h"
@@ -135,6 +137,21 @@ TEST(TasksRealData, GpqaDiamondFromTheEncryptedZip) {
                                            std::string(kGpqaZipPassword));
   EXPECT_EQ(member.name, "dataset/gpqa_diamond.csv");
   EXPECT_EQ(sha256_hex(member.bytes), "41d1213cd7a4998605a26c2798500652572007161b3a92817ba46b35befcd305");
+
+  // No prompt carries the expert's explanation (which gives the answer away), read here independently;
+  // explanations may quote an option, so the whole text is looked for.
+  const auto records = parse_csv(member.bytes, member.name);
+  ASSERT_EQ(records.size(), task.problems.size() + 1);
+  const auto& header = records[0].fields;
+  const auto explanation_column = std::find(header.begin(), header.end(), "Explanation") - header.begin();
+  ASSERT_LT(static_cast<std::size_t>(explanation_column), header.size());
+  for (std::size_t i = 0; i < task.problems.size(); ++i) {
+    std::string explanation = records[i + 1].fields[explanation_column];
+    explanation.erase(0, explanation.find_first_not_of(" \t\r\n"));
+    ASSERT_GT(explanation.size(), 20u) << task.problems[i].id;
+    const std::string prompt = task.prompt(i, 0).messages[0].content;
+    EXPECT_EQ(prompt.find(explanation), std::string::npos) << task.problems[i].id;
+  }
 }
 
 TEST(TasksRealData, GpqaShuffleIsDeterministicAndBalanced) {
