@@ -154,6 +154,23 @@ TEST(TasksRealData, GpqaDiamondFromTheEncryptedZip) {
   }
 }
 
+TEST(TasksRealData, GpqaFieldsMatchPythonsCsvModule) {
+  // Oracle: Python's csv module on the same member, each used field stripped of " \t\r\n\v\f", fields
+  // joined by 0x1F and records by 0x1E, hashed with sha256 (one-off computation, pinned here).
+  const Task task = load_task("gpqa_diamond", data_dir());
+  std::string joined;
+  for (const Problem& p : task.problems) {
+    if (!joined.empty()) joined += '\x1e';
+    joined += p.id + '\x1f' + p.question;
+    for (const auto& option : p.meta["options"]) joined += '\x1f' + option.get<std::string>();
+    joined += '\x1f' + p.meta["domain"].get<std::string>() + '\x1f' + p.meta["subdomain"].get<std::string>();
+  }
+  EXPECT_EQ(sha256_hex(joined), "e0285e425a04ee1290bf316e2fe5092ccdc852311bee85971332dd6e23a83850");
+  const auto multi_line = std::count_if(task.problems.begin(), task.problems.end(),
+                                        [](const Problem& p) { return p.question.find('\n') != std::string::npos; });
+  EXPECT_EQ(multi_line, 104);  // questions that still span lines after stripping
+}
+
 TEST(TasksRealData, GpqaShuffleIsDeterministicAndBalanced) {
   const Task task = load_task("gpqa_diamond", data_dir());
   const Task again = load_task("gpqa_diamond", data_dir());
