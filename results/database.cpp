@@ -204,6 +204,30 @@ std::vector<RunRecord> Database::list_runs() const {
   return runs;
 }
 
+std::vector<RunOverview> Database::run_overviews() const {
+  Statement query(db_,
+                  "SELECT " + std::string(kRunColumns) + ", "
+                  "(SELECT path FROM models m WHERE m.id = runs.model_id), "
+                  "(SELECT count(*) FROM samples s WHERE s.run_id = runs.id), "
+                  "(SELECT count(*) FROM samples s WHERE s.run_id = runs.id AND s.finish_reason = 'error'), "
+                  "(SELECT count(*) FROM samples s WHERE s.run_id = runs.id "
+                  "   AND EXISTS (SELECT 1 FROM grades g WHERE g.sample_id = s.id)) "
+                  "FROM runs ORDER BY id",
+                  "run overviews");
+  std::vector<RunOverview> overviews;
+  while (query.step()) {
+    RunOverview overview;
+    overview.run = read_run(query);
+    overview.model_path = query.column_text(11);
+    overview.n_samples = query.column_int(12);
+    overview.n_errors = query.column_int(13);
+    overview.n_graded_samples = query.column_int(14);
+    overviews.push_back(std::move(overview));
+  }
+  for (RunOverview& overview : overviews) overview.tasks = tasks_of(overview.run.id);
+  return overviews;
+}
+
 int64_t Database::insert_throughput(const ThroughputRecord& record) {
   const std::string operation = "insert throughput run=" + std::to_string(record.run_id) + " phase='" + record.phase + "'";
   Transaction transaction(db_, operation);

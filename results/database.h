@@ -70,6 +70,7 @@ class Database {
                                     int64_t seed) const;
   std::optional<RunRecord> get_run(int64_t run_id) const;
   std::vector<RunRecord> list_runs() const;  // oldest first
+  std::vector<RunOverview> run_overviews() const;  // oldest first
 
   // --- samples and grades ---
   // Inserts the sample and returns its id. Idempotent: a sample with the same (run, task, problem, index)

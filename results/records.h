@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace rbench::results {
 
@@ -96,6 +97,16 @@ struct GradedOutcome {
   bool graded = false;    // false: no grade by this (grader, rule) yet
   std::string extracted;
   bool correct = false;
+};
+
+// A run with what `rbench runs` shows beside it: its model's path and how far it got.
+struct RunOverview {
+  RunRecord run;
+  std::string model_path;
+  int64_t n_samples = 0;
+  int64_t n_errors = 0;          // samples with finish_reason "error"
+  int64_t n_graded_samples = 0;  // samples with at least one grade
+  std::vector<std::string> tasks;
 };
 
 // One sample's size and speed, the input of the throughput summary (a SampleRecord without its texts).

@@ -28,15 +28,17 @@ std::string format_percent(double fraction) {
   return std::isfinite(fraction) ? format_fixed(100.0 * fraction, 1) + "%" : "-";
 }
 
-std::string format_runs(const std::vector<RunRecord>& runs, const std::vector<ModelRecord>& models) {
-  TextTable table({"run", "status", "model", "suite", "seed", "commit", "device", "started", "finished"});
-  for (const RunRecord& run : runs) {
-    std::string model_path = std::to_string(run.model_id).insert(0, 1, '#');
-    for (const ModelRecord& model : models) {
-      if (model.id == run.model_id) model_path = model.path;
-    }
-    table.add_row({std::to_string(run.id), run.status, model_path, run.suite, std::to_string(run.seed),
-                   run.git_commit.substr(0, 10), run.device, run.started_at, run.finished_at});
+std::string format_runs(const std::vector<RunOverview>& runs) {
+  TextTable table({"run", "status", "model", "suite", "tasks", "samples", "graded", "errors", "seed", "commit",
+                   "device", "started", "finished"});
+  for (const RunOverview& overview : runs) {
+    const RunRecord& run = overview.run;
+    std::string tasks;
+    for (const std::string& task : overview.tasks) tasks.append(tasks.empty() ? "" : ",").append(task);
+    table.add_row({std::to_string(run.id), run.status, overview.model_path, run.suite, tasks,
+                   std::to_string(overview.n_samples), std::to_string(overview.n_graded_samples),
+                   std::to_string(overview.n_errors), std::to_string(run.seed), run.git_commit.substr(0, 10),
+                   run.device, run.started_at, run.finished_at});
   }
   return table.render();
 }

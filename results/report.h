@@ -13,7 +13,7 @@
 
 namespace rbench::results {
 
-std::string format_runs(const std::vector<RunRecord>& runs, const std::vector<ModelRecord>& models);
+std::string format_runs(const std::vector<RunOverview>& runs);
 std::string format_metrics_table(const MetricsTable& table);
 std::string format_throughput(const ThroughputSummary& summary);
 std::string format_comparison(const std::vector<MetricComparison>& comparisons);

@@ -197,6 +197,29 @@ TEST(ResultsDatabase, RejectsInvalidSampleFields) {
   EXPECT_TRUE(db.samples_of(run).empty());
 }
 
+TEST(ResultsDatabase, RunOverviewsCountSamplesGradesAndErrors) {
+  Database db(":memory:");
+  const int64_t model = db.upsert_model(make_model());
+  const int64_t run = db.insert_run(make_run(model));
+  const int64_t empty_run = db.insert_run(make_run(model));
+  db.insert_sample_with_grades(make_sample(run, "math500", "p1", 0), {make_grade("2", true)});
+  db.insert_sample(make_sample(run, "math500", "p1", 1));
+  SampleRecord failed = make_sample(run, "aime24", "p1", 0);
+  failed.finish_reason = "error";
+  db.insert_sample(failed);
+  const auto overviews = db.run_overviews();
+  ASSERT_EQ(overviews.size(), 2u);
+  EXPECT_EQ(overviews[0].run.id, run);
+  EXPECT_EQ(overviews[0].model_path, "/models/tiny");
+  EXPECT_EQ(overviews[0].n_samples, 3);
+  EXPECT_EQ(overviews[0].n_graded_samples, 1);
+  EXPECT_EQ(overviews[0].n_errors, 1);
+  EXPECT_EQ(overviews[0].tasks, (std::vector<std::string>{"aime24", "math500"}));
+  EXPECT_EQ(overviews[1].run.id, empty_run);
+  EXPECT_EQ(overviews[1].n_samples, 0);
+  EXPECT_TRUE(overviews[1].tasks.empty());
+}
+
 TEST(ResultsDatabase, ThroughputRoundTrips) {
   Database db(":memory:");
   const int64_t run = db.insert_run(make_run(db.upsert_model(make_model())));

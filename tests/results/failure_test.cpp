@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "results/database.h"
 #include "test_database.h"
@@ -110,6 +111,32 @@ TEST(ResultsFailure, LockedDatabaseIsWaitedForWithinTheBusyTimeout) {
   EXPECT_GE(waited, hold - std::chrono::milliseconds(50)) << "the write should have waited for the lock";
   EXPECT_EQ(db.samples_of(run).size(), 1u);
   EXPECT_EQ(db.list_models().size(), 2u);
+}
+
+TEST(ResultsFailure, ConnectionsOpeningANewFileAtOnceMigrateItOnce) {
+  const std::string path = fresh_database_path("concurrent_open");
+  constexpr int kConnections = 4;
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(kConnections);
+  std::vector<int64_t> model_ids(kConnections, -1);
+  for (int i = 0; i < kConnections; ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        Database db(path);
+        model_ids[i] = db.upsert_model(make_model());
+      } catch (const std::exception& error) {
+        errors[i] = error.what();
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int i = 0; i < kConnections; ++i) {
+    EXPECT_EQ(errors[i], "") << "connection " << i;
+    EXPECT_EQ(model_ids[i], model_ids[0]) << "connection " << i;
+  }
+  Database db(path);
+  EXPECT_EQ(db.list_models().size(), 1u);
+  EXPECT_EQ(db.integrity_check(), "ok");
 }
 
 }  // namespace

@@ -82,7 +82,7 @@ TEST(ResultsReport, MetricsAndThroughputTablesNameEveryFigure) {
   db.insert_throughput({0, 1, "decode", 500, 2.0, 4, "cpu"});
   const std::string throughput = format_throughput(throughput_for_run(db, 1));
   EXPECT_NE(throughput.find("250.0"), std::string::npos) << throughput;
-  const std::string runs = format_runs(db.list_runs(), db.list_models());
+  const std::string runs = format_runs(db.run_overviews());
   EXPECT_NE(runs.find("/models/tiny"), std::string::npos) << runs;
   EXPECT_NE(format_comparison(compare_metrics(a, b)).find("25.0%"), std::string::npos);
 }
