@@ -16,6 +16,7 @@ int cmd_make_tiny(const Args& args);   // write a random tiny checkpoint in HF l
 int cmd_score(const Args& args);       // logits of a token sequence (prefill or stepwise)
 int cmd_generate(const Args& args);    // stream one completion with the chat template applied
 int cmd_grade(const Args& args);       // grade predictions against gold answers in the sandbox
+int cmd_run(const Args& args);         // evaluate a checkpoint on a suite (resumable)
 
 // argv-style view of Args for option parsers (cxxopts wants argc/argv with a program name first).
 class ArgvView {

@@ -31,6 +31,7 @@ constexpr Command kCommands[] = {
     {"score", "write the logits of a token sequence to a safetensors file", cmd_score},
     {"generate", "stream one completion for a prompt (chat template applied)", cmd_generate},
     {"grade", "grade predictions against gold answers in the sandbox", cmd_grade},
+    {"run", "evaluate a checkpoint on a suite (resumable)", cmd_run},
 };
 
 void print_usage(std::ostream& out) {
