@@ -31,7 +31,8 @@ Task read_math500(const std::filesystem::path& path);
 Task read_aime(const std::string& name, const std::filesystem::path& path);
 
 // GPQA Diamond from the original encrypted dataset.zip (member found by name), or from an extracted CSV.
-Task read_gpqa_diamond_zip(const std::filesystem::path& zip_path, const std::string& password = std::string(kGpqaZipPassword));
+Task read_gpqa_diamond_zip(const std::filesystem::path& zip_path,
+                           const std::string& password = std::string(kGpqaZipPassword));
 Task read_gpqa_diamond_csv(const std::filesystem::path& csv_path);
 
 // The GPQA CSV columns the harness needs, turned into problems: `source` names the text in errors.

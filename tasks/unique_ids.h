@@ -19,7 +19,8 @@ class UniqueIds {
     const auto [it, inserted] = first_line_.emplace(id, line);
     if (!inserted) {
       throw DatasetError::at(source_, line,
-                             "duplicate problem id '" + id + "' (first seen on line " + std::to_string(it->second) + ")");
+                             "duplicate problem id '" + id + "' (first seen on line " +
+                                 std::to_string(it->second) + ")");
     }
   }
 

@@ -17,7 +17,8 @@ namespace {
 using namespace rbench::tasks::testing;
 
 const std::string kMathLine =
-    R"({"problem": "What is $1+1$?", "solution": "It is $\\boxed{2}$.", "answer": "2", "subject": "Prealgebra", "level": 1, "unique_id": "test/prealgebra/1.json"})";
+    R"({"problem": "What is $1+1$?", "solution": "It is $\\boxed{2}$.", "answer": "2", )"
+    R"("subject": "Prealgebra", "level": 1, "unique_id": "test/prealgebra/1.json"})";
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -51,7 +52,8 @@ TEST(TasksMalformed, EmptyFiles) {
   EXPECT_CONTAINS(error_of([&] { read_math500(math); }), math.string() + ": empty file");
   EXPECT_CONTAINS(error_of([&] { read_aime("aime24", aime); }), aime.string() + ": empty file");
   EXPECT_CONTAINS(error_of([&] { read_gpqa_diamond_csv(csv); }), csv.string() + ": empty file");
-  const auto header_only = write_file(dir / "header_only.csv", gpqa_fixture_csv().substr(0, gpqa_fixture_csv().find('\n') + 1));
+  const std::string header = gpqa_fixture_csv().substr(0, gpqa_fixture_csv().find('\n') + 1);
+  const auto header_only = write_file(dir / "header_only.csv", header);
   EXPECT_CONTAINS(error_of([&] { read_gpqa_diamond_csv(header_only); }), "no problems after the CSV header");
 }
 
@@ -67,11 +69,13 @@ TEST(TasksMalformed, AimeAnswersMustBeIntegersAndIdsUnique) {
   EXPECT_EQ(task.problems[1].gold, "0");
 
   const auto bad = write_file(dir / "bad.jsonl", R"({"id": "a", "problem": "P", "answer": "1/2"})" "\n");
-  EXPECT_CONTAINS(error_of([&] { read_aime("aime24", bad); }), bad.string() + ":1: field 'answer' should be an integer");
+  EXPECT_CONTAINS(error_of([&] { read_aime("aime24", bad); }),
+                  bad.string() + ":1: field 'answer' should be an integer");
   const auto dup = write_file(dir / "dup.jsonl",
                               R"({"id": "a", "problem": "P", "answer": "1"})" "\n"
                               R"({"id": "a", "problem": "Q", "answer": "2"})" "\n");
-  EXPECT_CONTAINS(error_of([&] { read_aime("aime24", dup); }), dup.string() + ":2: duplicate problem id 'a' (first seen on line 1)");
+  EXPECT_CONTAINS(error_of([&] { read_aime("aime24", dup); }),
+                  dup.string() + ":2: duplicate problem id 'a' (first seen on line 1)");
 }
 
 TEST(TasksMalformed, GpqaCsvWithMultiLineCellsParses) {
@@ -109,7 +113,8 @@ TEST(TasksMalformed, CsvRecordFaultsNameTheRecordsFirstLine) {
   EXPECT_CONTAINS(error_of([&] { read_gpqa_diamond_csv(ambiguous); }),
                   ambiguous.string() + ":7: field 'Correct Answer' equals one of the incorrect answers");
   const auto duplicate = write_file(dir / "duplicate.csv", csv + "old,Q?,a,b,d,c,recA,Biology,Cells,c\n");
-  EXPECT_CONTAINS(error_of([&] { read_gpqa_diamond_csv(duplicate); }), ":7: duplicate problem id 'recA' (first seen on line 2)");
+  EXPECT_CONTAINS(error_of([&] { read_gpqa_diamond_csv(duplicate); }),
+                  duplicate.string() + ":7: duplicate problem id 'recA' (first seen on line 2)");
 }
 
 TEST(TasksMalformed, ZipWithTheRightPasswordLoads) {

@@ -48,7 +48,9 @@ TEST(TasksPrompts, MultipleChoiceTextForOneSampleIsPinned) {
   const auto order = option_order(4, option_shuffle_seed("rec-test", 0));
   const std::vector<std::string> options = {"lead", "feathers", "air", "foam"};
   std::string expected = "Which is heaviest?\n\n";
-  for (std::size_t slot = 0; slot < 4; ++slot) expected += std::string(1, 'A' + slot) + ") " + options[order[slot]] + "\n";
+  for (std::size_t slot = 0; slot < 4; ++slot) {
+    expected += std::string(1, static_cast<char>('A' + slot)) + ") " + options[order[slot]] + "\n";
+  }
   expected +=
       "\nPlease reason step by step, and put your final choice of one letter from A/B/C/D within \\boxed{}. "
       "End your response with a final line of the form \"Answer: X\", where X is one of A, B, C or D.";
