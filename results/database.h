@@ -75,7 +75,8 @@ class Database {
   // --- samples and grades ---
   // Inserts the sample and returns its id. Idempotent: a sample with the same (run, task, problem, index)
   // is kept and its id returned, except that a stored sample whose finish_reason is "error" is replaced by
-  // a new attempt (its grades are removed with it), so retrying failed samples needs no cleanup.
+  // a new attempt (its grades are removed with it), so retrying failed samples needs no cleanup. A sample
+  // whose dataset_sha256 or task_version differs from the run's other samples of the task is refused.
   int64_t insert_sample(const SampleRecord& sample);
   // Inserts the sample and its grades in one transaction (the runner calls this per finished sample):
   // either both are stored or neither. Returns the sample id; each grade's sample_id is set to it.

@@ -90,7 +90,26 @@ int64_t Database::insert_sample_in_transaction(const SampleRecord& sample) {
                  "WHERE run_id = ? AND task = ? AND problem_id = ? AND sample_index = ?",
                  operation);
   find.bind(1, sample.run_id).bind(2, sample.task).bind(3, sample.problem_id).bind(4, sample.sample_index);
-  if (!find.step()) {
+  const bool exists = find.step();
+  const int64_t id = exists ? find.column_int(0) : 0;
+  const bool failed_attempt = exists && find.column_text(1) == "error";
+  find.reset();  // finish the read before writing to the same table
+  if (exists && !failed_attempt) return id;  // a finished sample is never overwritten
+
+  // One run scores one version of each task: a resume after the dataset file changed must not mix them.
+  Statement version(db_, "SELECT dataset_sha256, task_version FROM samples WHERE run_id = ? AND task = ? LIMIT 1",
+                    operation + " (check dataset version)");
+  version.bind(1, sample.run_id).bind(2, sample.task);
+  if (version.step() && (version.column_text(0) != sample.dataset_sha256 || version.column_text(1) != sample.task_version)) {
+    throw DatabaseError(operation, 0,
+                        "the run already holds task '" + sample.task + "' version '" + version.column_text(1) +
+                            "' with dataset sha256 " + version.column_text(0) + ", this sample has version '" +
+                            sample.task_version + "' and sha256 " + sample.dataset_sha256 +
+                            "; start a new run for the changed dataset");
+  }
+  version.reset();
+
+  if (!exists) {
     Statement insert(db_,
                      "INSERT INTO samples (run_id, task, task_version, dataset_sha256, problem_id, sample_index, seed, "
                      "prompt, completion, n_prompt_tokens, n_completion_tokens, finish_reason, error, prefill_seconds, "
@@ -101,10 +120,6 @@ int64_t Database::insert_sample_in_transaction(const SampleRecord& sample) {
     insert.run();
     return sqlite3_last_insert_rowid(db_);
   }
-  const int64_t id = find.column_int(0);
-  const bool failed_attempt = find.column_text(1) == "error";
-  find.reset();  // finish the read before writing to the same table
-  if (!failed_attempt) return id;  // a finished sample is never overwritten
   // A failed attempt is replaced in place (same id); its verdicts described the failure, not this attempt.
   Statement drop_grades(db_, "DELETE FROM grades WHERE sample_id = ?", operation + " (drop grades of failed attempt)");
   drop_grades.bind(1, id).run();

@@ -197,6 +197,27 @@ TEST(ResultsDatabase, RejectsInvalidSampleFields) {
   EXPECT_TRUE(db.samples_of(run).empty());
 }
 
+TEST(ResultsDatabase, OneRunHoldsOneDatasetVersionPerTask) {
+  Database db(":memory:");
+  const int64_t run = db.insert_run(make_run(db.upsert_model(make_model())));
+  db.insert_sample(make_sample(run, "math500", "p1", 0));
+  SampleRecord changed = make_sample(run, "math500", "p2", 0);
+  changed.dataset_sha256 = std::string(64, 'e');
+  try {
+    db.insert_sample(changed);
+    FAIL() << "a sample from a changed dataset joined the run";
+  } catch (const DatabaseError& error) {
+    EXPECT_NE(std::string(error.what()).find("start a new run"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find(std::string(64, 'e')), std::string::npos) << error.what();
+  }
+  SampleRecord new_version = make_sample(run, "math500", "p2", 0);
+  new_version.task_version = "v2";
+  EXPECT_THROW(db.insert_sample(new_version), DatabaseError);
+  changed.task = "aime24";  // another task has its own dataset
+  EXPECT_NO_THROW(db.insert_sample(changed));
+  EXPECT_EQ(db.samples_of(run).size(), 2u);
+}
+
 TEST(ResultsDatabase, RunOverviewsCountSamplesGradesAndErrors) {
   Database db(":memory:");
   const int64_t model = db.upsert_model(make_model());
