@@ -4,6 +4,7 @@
 // for generation without ever emitting a broken UTF-8 sequence; ChatTemplate renders a conversation in the
 // format of a known model family, recognised from the checkpoint's tokenizer_config.json (Jinja is not executed).
 // Everything here reports bad input as exceptions whose messages name the file, the entry and the value.
+// A loaded Tokenizer is immutable: encode / decode may be called from several threads at once.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,5 @@
-// Finding added tokens in text. There are a handful of them, so a search per token content from the current
-// position is enough; the earliest start wins and, at one position, the longest content.
+// Finding added tokens in text. There are a handful of them, so a search per token content is enough; the
+// earliest start wins and, at one position, the longest content.
 #include "runtime/tokenizer/added_tokens.h"
 
 #include <algorithm>
@@ -60,22 +60,29 @@ AddedTokens::AddedTokens(std::vector<AddedToken> tokens) : tokens_(std::move(tok
   for (const auto& t : tokens_) by_id_[t.id - min_id_] = &t;
 }
 
-std::optional<AddedTokens::Match> AddedTokens::find_next(std::string_view text, std::size_t from) const {
+AddedTokens::Scanner::Scanner(const AddedTokens& tokens, std::string_view text)
+    : tokens_(&tokens), text_(text), next_at_(tokens.tokens_.size(), 0) {
+  for (std::size_t k = 0; k < next_at_.size(); ++k) next_at_[k] = text_.find(tokens.tokens_[k].content);
+}
+
+std::optional<AddedTokens::Match> AddedTokens::Scanner::next(std::size_t from) {
+  const auto& tokens = tokens_->tokens_;
   const AddedToken* best = nullptr;
   std::size_t best_pos = std::string_view::npos;
-  for (const auto& t : tokens_) {
-    const std::size_t pos = text.find(t.content, from);
+  for (std::size_t k = 0; k < tokens.size(); ++k) {
+    if (next_at_[k] != std::string_view::npos && next_at_[k] < from) next_at_[k] = text_.find(tokens[k].content, from);
+    const std::size_t pos = next_at_[k];
     if (pos == std::string_view::npos) continue;
-    if (pos < best_pos || (pos == best_pos && t.content.size() > best->content.size())) {
-      best = &t;
+    if (pos < best_pos || (pos == best_pos && tokens[k].content.size() > best->content.size())) {
+      best = &tokens[k];
       best_pos = pos;
     }
   }
   if (best == nullptr) return std::nullopt;
   Match m{best_pos, best_pos + best->content.size(), best};
-  if (best->lstrip) m.start -= whitespace_length_before(text.substr(from), best_pos - from);
+  if (best->lstrip) m.start -= whitespace_length_before(text_.substr(from), best_pos - from);
   if (best->rstrip) {
-    while (const std::size_t n = whitespace_length_at(text, m.end)) m.end += n;
+    while (const std::size_t n = whitespace_length_at(text_, m.end)) m.end += n;
   }
   return m;
 }

@@ -35,8 +35,19 @@ class AddedTokens {
     std::size_t end;     // past the token and the swallowed whitespace (rstrip)
     const AddedToken* token;
   };
-  // The first added token in text at or after `from` (never starting before `from`, also with lstrip).
-  std::optional<Match> find_next(std::string_view text, std::size_t from) const;
+  // Finds the added tokens of one text from left to right. It remembers where each token next occurs, so a text
+  // with many added tokens is scanned once per token content, not once per match.
+  class Scanner {
+   public:
+    Scanner(const AddedTokens& tokens, std::string_view text);
+    // The first added token at or after `from` (never starting before `from`, also with lstrip).
+    std::optional<Match> next(std::size_t from);
+
+   private:
+    const AddedTokens* tokens_;
+    std::string_view text_;
+    std::vector<std::size_t> next_at_;  // per token: its next occurrence at or after the last `from`
+  };
 
   const AddedToken* by_id(int32_t id) const;
   const AddedToken* by_content(std::string_view content) const;

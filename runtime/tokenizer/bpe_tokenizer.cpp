@@ -43,9 +43,10 @@ std::vector<int32_t> BpeTokenizer::encode(std::string_view text, bool allow_spec
     encode_ordinary(text, ids);
     return ids;
   }
+  AddedTokens::Scanner scanner(added_, text);
   std::size_t pos = 0;
   while (pos < text.size()) {
-    const auto match = added_.find_next(text, pos);
+    const auto match = scanner.next(pos);
     if (!match) break;
     encode_ordinary(text.substr(pos, match->start - pos), ids);
     ids.push_back(match->token->id);

@@ -33,8 +33,9 @@ class SentencePieceTokenizer final : public Tokenizer {
       encode_segment(text, ids);
       return ids;
     }
+    AddedTokens::Scanner scanner(controls_, text);
     std::size_t pos = 0;
-    while (const auto match = controls_.find_next(text, pos)) {
+    while (const auto match = scanner.next(pos)) {
       encode_segment(text.substr(pos, match->start - pos), ids);
       ids.push_back(match->token->id);
       pos = match->end;

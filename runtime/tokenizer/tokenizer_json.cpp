@@ -55,6 +55,9 @@ class JsonReader {
 };
 
 // The split regex from pre_tokenizer (a Split + ByteLevel sequence, or ByteLevel with its own regex).
+// Split "Isolated" keeps text between matches as pieces, "Removed" with invert drops it (like tiktoken). We always
+// keep it: the patterns of byte-level vocabularies match all valid UTF-8, so only invalid bytes (which HF and
+// tiktoken cannot receive, being given strings) ever fall between matches, and those should not vanish.
 std::string read_split_pattern(const JsonReader& r, const json& pre) {
   if (pre.is_null()) r.fail("pre_tokenizer is null: a byte-level BPE needs a ByteLevel pre-tokenizer");
   const std::string type = r.field(pre, "type", "pre_tokenizer").get<std::string>();
@@ -80,8 +83,12 @@ std::string read_split_pattern(const JsonReader& r, const json& pre) {
   const std::string split_path = "pre_tokenizer.pretokenizers[0]";
   const json& pattern = r.field(split, "pattern", split_path);
   if (!pattern.contains("Regex") || !pattern["Regex"].is_string()) r.fail(split_path + ".pattern must be {\"Regex\": ...}");
-  if (r.field(split, "behavior", split_path) != "Isolated") r.fail(split_path + ".behavior must be Isolated");
-  if (r.flag(split, "invert", false, split_path)) r.fail(split_path + ".invert=true is not supported");
+  const std::string behavior = r.field(split, "behavior", split_path).get<std::string>();
+  const bool invert = r.flag(split, "invert", false, split_path);
+  if (!(behavior == "Isolated" && !invert) && !(behavior == "Removed" && invert)) {
+    r.fail(split_path + ": behavior " + behavior + " with invert=" + (invert ? "true" : "false") +
+           " is not supported (Isolated without invert, or Removed with invert)");
+  }
   if (r.field(steps[1], "type", "pre_tokenizer.pretokenizers[1]") != "ByteLevel") {
     r.fail("pre_tokenizer.pretokenizers[1] must be ByteLevel");
   }

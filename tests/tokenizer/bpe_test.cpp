@@ -103,5 +103,24 @@ TEST(TokenizerBpe, RstripTokensSwallowFollowingWhitespace) {
   EXPECT_EQ(tokenizer->decode(std::vector<int32_t>(kept.begin() + 1, kept.end())), " x");
 }
 
+TEST(TokenizerBpe, RemovedInvertedSplitReadsLikeIsolated) {
+  // GPT-4o-style files write the split as behavior Removed with invert; for these patterns it cuts the same pieces.
+  const auto dir = test::scratch_dir("removed_split");
+  const std::string text = "Isn't 12345 a NUMBER?  Yes...\n\n  it is! 日本";
+  write_tiny_tokenizer(dir, text, 20);
+  const auto isolated = load_tokenizer(dir)->encode(text);
+  std::ifstream in(dir / "tokenizer.json");
+  auto doc = nlohmann::ordered_json::parse(in);
+  in.close();
+  auto& split = doc["pre_tokenizer"]["pretokenizers"][0];
+  split["behavior"] = "Removed";
+  split["invert"] = true;
+  std::ofstream(dir / "tokenizer.json") << doc.dump();
+  EXPECT_EQ(load_tokenizer(dir)->encode(text), isolated);
+  split["invert"] = false;
+  std::ofstream(dir / "tokenizer.json") << doc.dump();
+  EXPECT_THROW((void)load_tokenizer(dir), std::runtime_error);
+}
+
 }  // namespace
 }  // namespace rbench::runtime
