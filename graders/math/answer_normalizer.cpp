@@ -75,7 +75,10 @@ std::string normalize_text_answer(std::string_view raw) {
   }
   std::string out;
   for (char c : s) {
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // Letters and digits decide; a minus sign is kept so that "-(\text{east})" is not "east".
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-') {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
   }
   return out;
 }

@@ -15,7 +15,7 @@ constexpr std::size_t kMaxAnswerChars = 1000;
 // Throws UnparsableAnswer when the answer is too long.
 std::string normalize_answer(std::string_view raw);
 
-// Lower-case letters and digits only, with \text{}-style wrappers removed: for comparing word answers.
+// Lower-case letters, digits and minus signs only, with \text{}-style wrappers removed: for comparing word answers.
 std::string normalize_text_answer(std::string_view raw);
 
 }  // namespace rbench::graders::math

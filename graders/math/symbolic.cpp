@@ -2,6 +2,7 @@
 #include "graders/math/symbolic.h"
 
 #include <cmath>
+#include <optional>
 #include <sstream>
 
 namespace rbench::graders::math {
@@ -14,12 +15,46 @@ double rational_bits(const GiNaC::numeric& value) {
   return static_cast<double>(std::max(numerator.int_length(), denominator.int_length()));
 }
 
+// log2 of the larger of |numerator| and |denominator|, from doubles when they fit, else from the bit length.
+double log2_size(const GiNaC::numeric& value) {
+  const GiNaC::numeric larger = std::max(GiNaC::abs(value.numer()), GiNaC::abs(value.denom()));
+  const double as_double = larger.to_double();
+  if (std::isfinite(as_double) && as_double > 0) return std::log2(as_double);
+  return rational_bits(larger);
+}
+
 const GiNaC::numeric& as_numeric(const GiNaC::ex& e) { return GiNaC::ex_to<GiNaC::numeric>(e); }
 
 std::string printed(const GiNaC::ex& e) {
   std::ostringstream out;
   out << e;
   return out.str();
+}
+
+// |value| as a double (infinite when too large for one); none when it has free symbols or cannot be evaluated.
+std::optional<double> magnitude(const GiNaC::ex& e) {
+  try {
+    const GiNaC::ex value = e.evalf();
+    if (!GiNaC::is_a<GiNaC::numeric>(value)) return std::nullopt;
+    return GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(value)).to_double();
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Powers with irrational parts are evaluated in floating point later, where GiNaC's overflow is silent
+// (e^{e^{e^{e^e}}} evaluates to 1.0): refuse any whose magnitude exceeds 2^kMaxFloatBits, checked level by
+// level as the tree is built bottom-up.
+void check_float_magnitude(const GiNaC::ex& base, const GiNaC::ex& exponent) {
+  const auto e = magnitude(exponent);
+  const auto b = magnitude(base);
+  if (!e || !b) return;  // symbolic: nothing is evaluated here
+  if (!std::isfinite(*e) || !std::isfinite(*b)) throw UnparsableAnswer("a power overflows floating point");
+  if (*b == 0.0) return;
+  const double bits = *e * std::abs(std::log2(*b));
+  if (bits > kMaxFloatBits) {
+    throw UnparsableAnswer("power too large to evaluate (about 2^" + std::to_string(bits) + ")");
+  }
 }
 
 }  // namespace
@@ -48,9 +83,9 @@ GiNaC::ex SymbolicConverter::convert_power(const Node& node) {
     if (GiNaC::is_a<GiNaC::numeric>(base)) {
       const GiNaC::numeric& b = as_numeric(base);
       if (!b.is_zero() && !GiNaC::abs(b).is_equal(1)) {
-        const double exponent_size = std::ldexp(1.0, std::min(1000, static_cast<int>(rational_bits(e))));
-        const double bits = exponent_size * std::max(1.0, rational_bits(b));
-        if (bits > kMaxExactBits || rational_bits(e) > 40) {
+        if (rational_bits(e) > 40) throw UnparsableAnswer("exponent too large to evaluate exactly");
+        const double bits = std::abs(e.to_double()) * std::max(1.0, log2_size(b));
+        if (bits > kMaxExactBits) {
           throw UnparsableAnswer("power too large to evaluate exactly (about 2^" + std::to_string(bits) + ")");
         }
       }
@@ -59,6 +94,7 @@ GiNaC::ex SymbolicConverter::convert_power(const Node& node) {
                              std::to_string(kMaxSymbolicExponent));
     }
   }
+  check_float_magnitude(base, exponent);
   return GiNaC::pow(base, exponent);
 }
 
@@ -119,7 +155,10 @@ GiNaC::ex SymbolicConverter::convert_function(const Node& node) {
   if (name == "cosh") return GiNaC::cosh(x);
   if (name == "tanh") return GiNaC::tanh(x);
   if (name == "ln" || name == "log") return GiNaC::log(x);
-  if (name == "exp") return GiNaC::exp(x);
+  if (name == "exp") {
+    check_float_magnitude(GiNaC::exp(GiNaC::ex(1)), x);
+    return GiNaC::exp(x);
+  }
   throw UnparsableAnswer("function \\" + name + " is not supported in answers");
 }
 

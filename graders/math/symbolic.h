@@ -17,6 +17,8 @@ namespace rbench::graders::math {
 constexpr double kMaxExactBits = 200000.0;
 constexpr long kMaxFactorialArgument = 20000;
 constexpr long kMaxSymbolicExponent = 200;
+// Largest magnitude (log2) a power evaluated in floating point may have.
+constexpr double kMaxFloatBits = 1e6;
 
 class SymbolicConverter {
  public:

@@ -1,6 +1,6 @@
 // Grader throughput benchmark: grades every {"task","gold","pred"} line of a JSONL file through the sandboxed
 // pool and, for comparison, in-process on one thread; prints samples per second and the verdict reasons.
-//   graders_pool_bench REQUESTS.jsonl WORKER_EXE [N_WORKERS=2]
+//   graders_pool_bench REQUESTS.jsonl WORKER_EXE [N_WORKERS=2] [REPEAT=1]
 #include <chrono>
 #include <iostream>
 #include <map>
@@ -12,15 +12,19 @@
 int main(int argc, char** argv) {
   using namespace rbench::graders;
   if (argc < 3) {
-    std::cerr << "usage: graders_pool_bench REQUESTS.jsonl WORKER_EXE [N_WORKERS=2]\n";
+    std::cerr << "usage: graders_pool_bench REQUESTS.jsonl WORKER_EXE [N_WORKERS=2] [REPEAT=1]\n";
     return 2;
   }
   try {
     std::vector<GradeRequest> requests;
     std::size_t bytes = 0;
-    for (const auto& j : testing::read_jsonl(argv[1])) {
-      requests.push_back({j.at("task"), j.at("gold"), j.at("pred")});
-      bytes += requests.back().prediction.size();
+    const int repeat = argc > 4 ? std::stoi(argv[4]) : 1;
+    const auto lines = testing::read_jsonl(argv[1]);
+    for (int r = 0; r < repeat; ++r) {
+      for (const auto& j : lines) {
+        requests.push_back({j.at("task"), j.at("gold"), j.at("pred")});
+        bytes += requests.back().prediction.size();
+      }
     }
     sandbox::PoolOptions options;
     options.worker_exe = argv[2];

@@ -79,6 +79,7 @@ TEST(GradersSandbox, MemoryBombIsAResourceLimit) {
 TEST(GradersSandbox, CpuBombHitsTheCpuLimitAndTheWorkerIsReplaced) {
   PoolOptions o = test_options();
   o.cpu_seconds = 1;
+  o.timeout_seconds = 60;  // the CPU limit must fire first even on a loaded machine (1 CPU second may take many)
   o.n_workers = 1;
   GraderPool pool(o);
   const auto v = grade_one(pool, "hostile:cpu", "", "");
