@@ -1,5 +1,6 @@
 // Benchmark (not a test): how fast the store takes per-sample commits and builds the tables, on a file
-// database the size of a full evaluation. Usage: results_bench <database path> [n_problems] [n_samples]
+// database the size of a full evaluation.
+// Usage: results_bench <database path> [n_problems=500] [n_samples=8] [fsync]  ("fsync": fsync_every_commit)
 // Prints samples committed per second (one insert_sample_with_grades transaction each, fsync included) and
 // the seconds metrics_for_run and throughput_for_run take over the stored run.
 #include <chrono>
@@ -22,14 +23,16 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 int main(int argc, char** argv) {
   using namespace rbench::results;
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s <database path> [n_problems=500] [n_samples=8]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s <database path> [n_problems=500] [n_samples=8] [fsync]\n", argv[0]);
     return 2;
   }
   const std::string path = argv[1];
   const int64_t n_problems = argc > 2 ? std::stoll(argv[2]) : 500;
   const int64_t n_samples = argc > 3 ? std::stoll(argv[3]) : 8;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  Database db(path);
+  OpenOptions options_open;
+  options_open.fsync_every_commit = argc > 4 && std::string(argv[4]) == "fsync";
+  Database db(path, options_open);
   const int64_t run = db.insert_run(testing::make_run(db.upsert_model(testing::make_model())));
   const std::string completion(4000, 'x');  // about 1000 tokens of text
   auto start = std::chrono::steady_clock::now();
