@@ -30,10 +30,9 @@ struct OpenOptions {
   // simulate a full disk.
   std::optional<int64_t> max_page_count;
   // true: PRAGMA synchronous = FULL, every commit waits for an fsync of the WAL (5-6 ms each on the dev VM:
-  // 165-200 samples/s, against ~1700-2600 without; tests/results/results_bench.cpp). false (default):
-  // NORMAL, the setting SQLite recommends with WAL: still
-  // never corrupt, and a commit survives a crash of the process, but the last commits may roll back on a
-  // power loss or OS crash; a resumed run simply generates those samples again.
+  // 165-200 samples/s, against ~1700-2600 without; tests/results/results_bench.cpp). false (default): NORMAL,
+  // the setting SQLite recommends with WAL: never corrupt, and a commit survives a crash of the process, but
+  // the last commits may roll back on a power loss or OS crash; a resumed run then generates them again.
   bool fsync_every_commit = false;
 };
 
