@@ -85,6 +85,14 @@ bool is_list_connector(std::string_view gap) {
   return std::all_of(rest.begin(), rest.end(), [](char c) { return is_space(c) || c == '$' || c == ',' || c == ';'; });
 }
 
+// The next '$' at or after `from` that is not the escaped currency sign "\$".
+std::size_t find_unescaped_dollar(std::string_view s, std::size_t from) {
+  for (std::size_t at = s.find('$', from); at != std::string_view::npos; at = s.find('$', at + 1)) {
+    if (at == 0 || s[at - 1] != '\\') return at;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 std::string_view final_region(std::string_view text) {
@@ -166,7 +174,7 @@ std::optional<std::string> phrase_answer(std::string_view text) {
   }
   std::size_t end = 0;
   if (rest.starts_with("$")) {
-    const std::size_t close = rest.find('$', rest.starts_with("$$") ? 2 : 1);
+    const std::size_t close = find_unescaped_dollar(rest, rest.starts_with("$$") ? 2 : 1);
     end = close == std::string_view::npos ? rest.size() : close + 1;
     if (rest.starts_with("$$") && close != std::string_view::npos) end = std::min(rest.size(), close + 2);
   } else {

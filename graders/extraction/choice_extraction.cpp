@@ -33,6 +33,13 @@ const RegexPattern& bare_statement_letter() {
   return p;
 }
 
+// "I'd go with B", "I choose (C)", "we select option D": a choosing verb right before the letter.
+const RegexPattern& chosen_letter() {
+  static const RegexPattern p(
+      R"((?i:\b(?:go\s+with|choose|select|pick))\s+(?i:option\s+|choice\s+|answer\s+)?[\(\[]?([A-D])(?![A-Za-z0-9]))");
+  return p;
+}
+
 // A final line that starts with the option: "(B) 4.2 eV", "**(B)**", "B) text", "**B**".
 const RegexPattern& final_line_letter() {
   static const RegexPattern p(R"(^\s*[*_]*\s*(?:\(([A-D])\)|([A-D])\)|([A-D])[*_]+\s*$|([A-D])\s*$))");
@@ -53,7 +60,8 @@ std::string letter_in(std::string_view matched) {
 std::optional<std::string> last_decisive(std::string_view text) {
   std::optional<std::string> best;
   std::size_t best_end = 0;
-  for (const RegexPattern* pattern : {&boxed_letter(), &statement_letter(), &bare_statement_letter()}) {
+  for (const RegexPattern* pattern :
+       {&boxed_letter(), &statement_letter(), &bare_statement_letter(), &chosen_letter()}) {
     for (const RegexMatch& m : pattern->find_all(text)) {
       // Patterns with alternatives capture the letter in different groups: read it from the match.
       const std::string letter = m.group.empty() ? letter_in(text.substr(m.start, m.end - m.start)) : m.group;

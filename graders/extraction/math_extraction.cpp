@@ -11,6 +11,15 @@ namespace {
 
 constexpr std::size_t kMaxInlineMathChars = 300;
 
+// The last occurrence of a delimiter starting at or before `before`; a '$' escaped as "\$" is currency, not math.
+std::size_t rfind_delimiter(std::string_view text, std::string_view delimiter, std::size_t before) {
+  std::size_t at = text.rfind(delimiter, before);
+  while (delimiter[0] == '$' && at != std::string_view::npos && at > 0 && text[at - 1] == '\\') {
+    at = at >= 2 ? text.rfind(delimiter, at - 2) : std::string_view::npos;
+  }
+  return at;
+}
+
 // The content of the last $...$, \(...\) or \[...\] in text (after its last '=' when it is an equation chain
 // like "x = 3 + 4 = 7"; a lone "x = 5" keeps its form for the comparison).
 std::optional<std::string> last_inline_math(std::string_view text) {
@@ -22,9 +31,9 @@ std::optional<std::string> last_inline_math(std::string_view text) {
   std::optional<std::string> best;
   std::size_t best_end = 0;
   for (const Delimiters& d : kDelimiters) {
-    const std::size_t close = text.rfind(d.close);
+    const std::size_t close = rfind_delimiter(text, d.close, text.size());
     if (close == std::string_view::npos || close == 0) continue;
-    const std::size_t open = text.rfind(d.open, close - 1);
+    const std::size_t open = rfind_delimiter(text, d.open, close - 1);
     if (open == std::string_view::npos) continue;
     const std::size_t content_start = open + d.open.size();
     if (content_start > close || close - content_start > kMaxInlineMathChars) continue;
