@@ -108,8 +108,8 @@ void Engine::generate(std::vector<GenerationRequest> requests, const std::functi
       IncrementalDecoder decoder(*impl_->tokenizer, true);
       std::function<void(std::string_view)> stream;
       if (on_piece) stream = [&](std::string_view piece) { on_piece(request.id, piece); };
-      GenerationOutcome out = run_generation(*impl_->model, prompt, request.sampling, impl_->eos_ids,
-                                             impl_->options.prefill_chunk,
+      GenerationLimits limits{impl_->eos_ids, impl_->options.prefill_chunk, impl_->tokenizer->vocab_size()};
+      GenerationOutcome out = run_generation(*impl_->model, prompt, request.sampling, limits,
                                              [&](int32_t id) { return decoder.push(id); }, stream);
       if (out.finish_reason == FinishReason::length) {
         const std::string tail = decoder.flush();

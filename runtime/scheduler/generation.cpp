@@ -14,8 +14,10 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-int32_t sample_row(Sampler& sampler, const at::Tensor& logits) {
-  at::Tensor row = logits[logits.size(0) - 1].to(at::kCPU, at::kFloat).contiguous();
+int32_t sample_row(Sampler& sampler, const at::Tensor& logits, int64_t n_sampleable) {
+  at::Tensor row = logits[logits.size(0) - 1];
+  if (n_sampleable > 0 && n_sampleable < row.size(0)) row = row.narrow(0, 0, n_sampleable);
+  row = row.to(at::kCPU, at::kFloat).contiguous();
   return sampler.sample({row.data_ptr<float>(), static_cast<std::size_t>(row.numel())});
 }
 
@@ -61,8 +63,7 @@ class StopStringFilter {
 }  // namespace
 
 GenerationOutcome run_generation(Model& model, const std::vector<int32_t>& prompt, const SamplingParams& params,
-                                 const std::vector<int32_t>& eos_ids, int64_t prefill_chunk,
-                                 const PieceDecoder& decode_piece,
+                                 const GenerationLimits& limits, const PieceDecoder& decode_piece,
                                  const std::function<void(std::string_view)>& on_piece) {
   GenerationOutcome result;
   Sampler sampler(params);
@@ -74,8 +75,8 @@ GenerationOutcome run_generation(Model& model, const std::vector<int32_t>& promp
   }
 
   auto start = std::chrono::steady_clock::now();
-  at::Tensor logits = prefill_chunked(model, state, prompt, prefill_chunk, LogitsWanted::last);
-  int32_t token = sample_row(sampler, logits);
+  at::Tensor logits = prefill_chunked(model, state, prompt, limits.prefill_chunk, LogitsWanted::last);
+  int32_t token = sample_row(sampler, logits, limits.n_sampleable);
   if (model.device().is_cuda()) logits.cpu();  // wait for the device before reading the clock
   result.prefill_seconds = seconds_since(start);
 
@@ -83,7 +84,7 @@ GenerationOutcome run_generation(Model& model, const std::vector<int32_t>& promp
   const at::Tensor step = at::empty({1}, at::TensorOptions().dtype(at::kLong));
   while (true) {
     result.tokens.push_back(token);
-    const bool is_eos = std::find(eos_ids.begin(), eos_ids.end(), token) != eos_ids.end();
+    const bool is_eos = std::find(limits.eos_ids.begin(), limits.eos_ids.end(), token) != limits.eos_ids.end();
     if (is_eos && !params.ignore_eos) {
       result.finish_reason = FinishReason::stop;
       break;
@@ -97,7 +98,7 @@ GenerationOutcome run_generation(Model& model, const std::vector<int32_t>& promp
       break;
     }
     step[0] = static_cast<int64_t>(token);
-    token = sample_row(sampler, model.forward(state, step, LogitsWanted::last));
+    token = sample_row(sampler, model.forward(state, step, LogitsWanted::last), limits.n_sampleable);
   }
   stops.finish(result.text);
   result.decode_seconds = seconds_since(start);
