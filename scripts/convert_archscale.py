@@ -17,7 +17,7 @@ Limits: rbench's SambaY runs LayerNorm with bias and no positional encoding. Che
 (ArchScale's default) or RoPE (Samba's SWA) are refused rather than converted into a different model.
 
 Usage: convert_archscale.py CKPT.pth OUT_DIR --layers 16 --hidden 1024 --heads 8 --kv-heads 2 --intermediate 4096
-         --vocab 32000 --window 512 --layout sambay|samba|sambayoco [--plain-attention] [--untied] [--nope-verified]
+         --vocab 32000 --window 512 [--d-state 16] --layout sambay|samba|sambayoco [--plain-attention] [--untied] [--nope-verified]
 """
 import argparse
 import json
@@ -112,7 +112,7 @@ def config_json(args):
             "intermediate_size": args.intermediate, "num_hidden_layers": args.layers,
             "num_attention_heads": args.heads, "num_key_value_heads": args.kv_heads, "vocab_size": args.vocab,
             "sliding_window": args.window, "mb_per_layer": 2, "layer_norm_eps": args.eps,
-            "tie_word_embeddings": not args.untied, "mamba_d_state": 16, "mamba_d_conv": 4, "mamba_expand": 2,
+            "tie_word_embeddings": not args.untied, "mamba_d_state": args.d_state, "mamba_d_conv": 4, "mamba_expand": 2,
             "eos_token_id": args.eos, "bos_token_id": args.bos, "rbench_layout": args.layout,
             "rbench_differential": not args.plain_attention}
 
@@ -126,6 +126,7 @@ def main(argv=None):
     p.add_argument("--layout", choices=["sambay", "samba", "sambayoco"], required=True)
     p.add_argument("--plain-attention", action="store_true")
     p.add_argument("--untied", action="store_true")
+    p.add_argument("--d-state", type=int, default=16, help="Mamba state size (ArchScale default 16)")
     p.add_argument("--eps", type=float, default=1e-5)
     p.add_argument("--eos", type=int, default=2)
     p.add_argument("--bos", type=int, default=1)
