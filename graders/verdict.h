@@ -9,7 +9,7 @@
 namespace rbench::graders {
 
 // Bump on every behaviour change: it is stored with every grade so that old grades can be told apart.
-constexpr std::string_view kGraderVersion = "graders-1.1.0";
+constexpr std::string_view kGraderVersion = "graders-1.2.0";
 
 // Extraction rules, recorded per verdict. The evaluator's metrics use kPrimaryRule.
 constexpr std::string_view kStrictRule = "strict";    // only an explicit final-answer marker (\boxed, "Answer:")

@@ -203,6 +203,7 @@ class Comparer {
   bool gold_relation_equal(const Node& g, const Node& p) {
     if (p.kind == NodeKind::Relation && relations_equal(g, p)) return true;
     if (is_assignment(g)) {
+      if (auto interval = inequality_as_interval(p)) return equal(g.children[1], *interval);  // x \in [a,b]
       if (p.kind == NodeKind::Relation) return is_assignment(p) && equal(g.children[1], p.children[1]) &&
                                                g.children[0].text == p.children[0].text;
       return equal(g.children[1], p);
@@ -215,6 +216,7 @@ class Comparer {
 
   bool relations_equal(const Node& g, const Node& p) {
     if (auto gi = inequality_as_interval(g)) {
+      if (is_assignment(p) && p.ops[0] == "in") return equal(*gi, p.children[1]);
       auto pi = inequality_as_interval(p);
       return pi && equal(*gi, *pi);
     }

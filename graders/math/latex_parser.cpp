@@ -3,6 +3,7 @@
 // primaries (numbers, letters, groups, commands).
 #include "graders/math/latex_parser.h"
 
+#include <cctype>
 #include <set>
 #include <string>
 #include <utility>
@@ -73,6 +74,15 @@ class Parser {
   bool at_bar() const {
     return at_punct("|") || at_command("vert") || at_command("lvert") || at_command("rvert") || at_command("mid");
   }
+  // "\text{ and }" or "\text{ or }" between values separates list items (and is never a unit to skip).
+  bool at_connective() const {
+    if (peek().kind != TokenKind::Text) return false;
+    std::string word;
+    for (char c : peek().text) {
+      if (c != ' ') word += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return word == "and" || word == "or" || word == "," || word == "and/or";
+  }
   [[noreturn]] void fail(const std::string& what) const {
     throw UnparsableAnswer(what + " (token " + std::to_string(pos_) + ")");
   }
@@ -85,7 +95,7 @@ class Parser {
     DepthGuard guard(*this);
     std::vector<Node> items;
     items.push_back(parse_relation());
-    while (at_punct(",") || at_punct(";")) {
+    while (at_punct(",") || at_punct(";") || at_connective()) {
       take();
       items.push_back(parse_relation());
     }
@@ -198,7 +208,7 @@ class Parser {
 
   // Units written as \text{cm}, optionally squared, after a value carry no value: skip them.
   void skip_units() {
-    while (peek().kind == TokenKind::Text) {
+    while (peek().kind == TokenKind::Text && !at_connective()) {
       take();
       if (at_punct("^")) {
         take();
