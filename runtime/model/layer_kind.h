@@ -13,6 +13,7 @@ enum class LayerKind {
   full_attention,    // global causal self attention; its K/V are the one shared cache of the cross-decoder
   cross_attention,   // query-only attention over the shared K/V cache
   gmu,               // gated memory unit: out_proj(SiLU(in_proj(x)) * memory)
+  causal_attention,  // Transformer self attention over every earlier token, with its own K/V cache
 };
 
 constexpr std::string_view to_string(LayerKind kind) {
@@ -23,6 +24,7 @@ constexpr std::string_view to_string(LayerKind kind) {
     case LayerKind::full_attention: return "full_attention";
     case LayerKind::cross_attention: return "cross_attention";
     case LayerKind::gmu: return "gmu";
+    case LayerKind::causal_attention: return "causal_attention";
   }
   return "?";
 }
@@ -30,7 +32,7 @@ constexpr std::string_view to_string(LayerKind kind) {
 constexpr bool is_mamba(LayerKind kind) { return kind == LayerKind::mamba || kind == LayerKind::mamba_memory; }
 constexpr bool is_attention(LayerKind kind) {
   return kind == LayerKind::sliding_attention || kind == LayerKind::full_attention ||
-         kind == LayerKind::cross_attention;
+         kind == LayerKind::cross_attention || kind == LayerKind::causal_attention;
 }
 
 }  // namespace rbench::runtime

@@ -74,7 +74,7 @@ at::Tensor SambaYModel::take(TensorSource& source, const TensorSpec& spec, at::S
 }
 
 SambaYModel::SambaYModel(const SambaYConfig& config, TensorSource& source, const std::string& device)
-    : config_(config), device_(device), compute_(device_.is_cpu() ? at::kFloat : at::kBFloat16) {
+    : config_(config), device_(parse_placement(device).device), compute_(parse_placement(device).compute) {
   const auto specs = sambay_tensor_manifest(config);
   std::size_t next = 0;
   // Specs come in manifest order; each take() consumes the next one and checks it is the expected name.
@@ -161,6 +161,7 @@ at::Tensor SambaYModel::mix(Layer& layer, std::size_t index, const at::Tensor& x
     case LayerKind::full_attention: return layers::full_attention(x, layer.attn, state.shared_kv(), pos0);
     case LayerKind::cross_attention: return layers::cross_attention(x, layer.attn, state.shared_kv(), q_positions);
     case LayerKind::gmu: return layers::gated_memory_unit(x, memory, layer.gmu);
+    case LayerKind::causal_attention: break;  // a Transformer layer kind: SambaY configs never produce it
   }
   throw std::logic_error("sambay: unknown layer kind");
 }

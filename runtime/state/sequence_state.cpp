@@ -25,6 +25,9 @@ SequenceState::SequenceState(const StateSpec& spec) {
       shared_layer_ = static_cast<int64_t>(i);
       layers_.emplace_back(SharedKv{at::zeros({spec.n_kv_heads, 0, spec.head_dim}, kv_opts),
                                     at::zeros({spec.n_kv_heads, 0, spec.head_dim}, kv_opts), 0});
+    } else if (kind == LayerKind::causal_attention) {
+      layers_.emplace_back(SharedKv{at::zeros({spec.n_kv_heads, 0, spec.head_dim}, kv_opts),
+                                    at::zeros({spec.n_kv_heads, 0, spec.head_dim}, kv_opts), 0});
     } else {
       layers_.emplace_back(std::monostate{});
     }
@@ -36,19 +39,30 @@ SharedKv& SequenceState::shared_kv() {
   return std::get<SharedKv>(layers_[shared_layer_]);
 }
 
+void SequenceState::plan_length(int64_t n_tokens) {
+  if (n_tokens < n_tokens_)
+    throw std::runtime_error("state: planned length " + std::to_string(n_tokens) + " is below the " +
+                             std::to_string(n_tokens_) + " tokens already held");
+  planned_length_ = n_tokens;
+  for (auto& layer : layers_)
+    if (auto* kv = std::get_if<SharedKv>(&layer)) kv->reserve(n_tokens);
+}
+
+void SharedKv::reserve(int64_t capacity) {
+  if (capacity <= k.size(1)) return;
+  auto grow = [&](const at::Tensor& old) {
+    at::Tensor bigger = at::empty({old.size(0), capacity, old.size(2)}, old.options());
+    bigger.narrow(1, 0, length).copy_(old.narrow(1, 0, length));
+    return bigger;
+  };
+  k = grow(k);
+  v = grow(v);
+}
+
 void SharedKv::append(const at::Tensor& k_new, const at::Tensor& v_new) {
   const int64_t n = k_new.size(1);
-  if (length + n > k.size(1)) {
-    // Grow geometrically so decode appends are amortised O(1).
-    const int64_t capacity = std::max<int64_t>({length + n, 2 * k.size(1), 256});
-    auto grow = [&](const at::Tensor& old) {
-      at::Tensor bigger = at::zeros({old.size(0), capacity, old.size(2)}, old.options());
-      bigger.narrow(1, 0, length).copy_(old.narrow(1, 0, length));
-      return bigger;
-    };
-    k = grow(k);
-    v = grow(v);
-  }
+  // Grow geometrically so decode appends are amortised O(1) when no length was planned.
+  if (length + n > k.size(1)) reserve(std::max<int64_t>({length + n, 2 * k.size(1), 256}));
   k.narrow(1, length, n).copy_(k_new);
   v.narrow(1, length, n).copy_(v_new);
   length += n;
