@@ -8,6 +8,8 @@
 
 #include <stdexcept>
 
+#include "runtime/tokenizer/unicode_additions.h"
+
 namespace rbench::runtime::tokenizer {
 
 std::string_view o200k_split_pattern() {
@@ -39,14 +41,16 @@ struct SplitPattern::Compiled {
 SplitPattern::SplitPattern(std::string pattern) : pattern_(std::move(pattern)), compiled_(new Compiled) {
   int error_code = 0;
   PCRE2_SIZE error_offset = 0;
-  compiled_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern_.data()), pattern_.size(),
+  const std::string expanded = with_unicode_additions(pattern_);
+  compiled_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expanded.data()), expanded.size(),
                                   PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &error_code, &error_offset,
                                   nullptr);
   if (compiled_->code == nullptr) {
     PCRE2_UCHAR message[256];
     pcre2_get_error_message(error_code, message, sizeof(message));
-    throw std::invalid_argument("split pattern does not compile at offset " + std::to_string(error_offset) + ": " +
-                                reinterpret_cast<const char*>(message) + " (pattern: " + pattern_ + ")");
+    throw std::invalid_argument("split pattern does not compile at offset " + std::to_string(error_offset) +
+                                " of its Unicode-extended form: " + reinterpret_cast<const char*>(message) +
+                                " (pattern: " + pattern_ + ")");
   }
   // Without JIT the interpreter still gives the same pieces, only slower.
   pcre2_jit_compile(compiled_->code, PCRE2_JIT_COMPLETE);

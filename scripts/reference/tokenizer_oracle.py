@@ -64,6 +64,8 @@ def hard_cases():
         "Code: def f(x):\n    return x**2  # comment\n\n\tif x: pass\n// C++ std::vector<int> v{1,2,3};",
         "URL https://example.com/path/to?q=1&r=two#frag and path /usr/local/bin//x/// and C:\\Windows\\",
         "Symbols: ~!@#$%^&*()_+`-={}|[]\\:\";'<>?,./ «» “quoted” ‘single’ — – … • ¶ § © ® ™",
+        "Unicode 15-16: \U00031350\U00031351 ext-H \U0002ebf0 ext-I \U00011f04\U00011f05 Kawi \U000105c0 Todhri "
+        "\U00016100 \u1c89\u1c8a A\U00010d50b \U00011bf0\U00011bf1\U0001ccf0 digits a\u180eb \u180e x\u180e",
         "\ufffd replacement \U0001f600 astral \U00010348 gothic \U0001d400 math bold",
     ]
     for n in (1, 2, 3, 4, 7, 8, 15, 16, 17, 31, 64, 100, 257, 1000, 4000):

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/tokenizer.h"
+#include "runtime/tokenizer/unicode_additions.h"
 #include "tests/tokenizer/test_support.h"
 
 namespace rbench::runtime {
@@ -120,6 +121,21 @@ TEST(TokenizerBpe, RemovedInvertedSplitReadsLikeIsolated) {
   split["invert"] = false;
   std::ofstream(dir / "tokenizer.json") << doc.dump();
   EXPECT_THROW((void)load_tokenizer(dir), std::runtime_error);
+}
+
+TEST(TokenizerBpe, SplitPatternGetsUnicode16Classes) {
+  // \p{..} and \s are spelled out with the code points PCRE2 10.42 does not know (U+31350 is a CJK Extension H
+  // letter since Unicode 15); inside a class they are appended, outside they become a class.
+  const std::string expanded = tokenizer::with_unicode_additions(R"([^\s\p{L}]+|\p{N}{1,3}|\s+(?!\S)|\x{41})");
+  EXPECT_NE(expanded.find("[^\\x{9}-\\x{D}"), std::string::npos) << expanded;
+  EXPECT_NE(expanded.find("\\p{L}\\x{"), std::string::npos) << expanded;
+  EXPECT_NE(expanded.find("\\x{31350}-\\x{323AF}"), std::string::npos) << expanded;
+  EXPECT_NE(expanded.find("[\\p{N}\\x{"), std::string::npos) << expanded;
+  EXPECT_NE(expanded.find("(?![^\\x{9}-\\x{D}"), std::string::npos) << expanded;
+  EXPECT_NE(expanded.find("|\\x{41}"), std::string::npos) << expanded;
+  EXPECT_EQ(expanded.find("\\s"), std::string::npos) << expanded;
+  const std::string text = " \U00031350\U00031351 a\u180Eb";  // ids checked against tiktoken by TokenizerParity
+  EXPECT_EQ(o200k().decode(o200k().encode(text)), text);
 }
 
 }  // namespace
