@@ -1,6 +1,7 @@
 // In-process grading: extraction under each named rule, then comparison with the gold answer. Pure and
 // deterministic; the sandboxed worker runs it on untrusted model output, so it never throws for bad input:
-// every failure becomes a Verdict with a reason.
+// every failure becomes a Verdict with a reason. Not safe to call from several threads at once (GiNaC keeps
+// global tables): grading in parallel means several worker processes (sandbox/pool.h), as the harness does.
 #pragma once
 
 #include <vector>

@@ -8,6 +8,7 @@
 
 #include "graders/math/answer_normalizer.h"
 #include "graders/math/latex_parser.h"
+#include "graders/math/latex_vocabulary.h"
 #include "graders/math/scalar_equivalence.h"
 #include "graders/math/symbolic.h"
 
@@ -15,13 +16,6 @@ namespace rbench::graders::math {
 namespace {
 
 constexpr std::size_t kMaxPlusMinusVariants = 16;
-
-Node make(NodeKind kind, std::vector<Node> children) {
-  Node n;
-  n.kind = kind;
-  n.children = std::move(children);
-  return n;
-}
 
 bool is_collection(const Node& n) {
   return n.kind == NodeKind::List || n.kind == NodeKind::Set || n.kind == NodeKind::Tuple;

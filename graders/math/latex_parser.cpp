@@ -4,42 +4,15 @@
 #include "graders/math/latex_parser.h"
 
 #include <cctype>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "graders/math/latex_lexer.h"
+#include "graders/math/latex_vocabulary.h"
 
 namespace rbench::graders::math {
 namespace {
-
-Node make(NodeKind kind, std::vector<Node> children = {}, std::string text = {}) {
-  Node n;
-  n.kind = kind;
-  n.children = std::move(children);
-  n.text = std::move(text);
-  return n;
-}
-
-bool is_integer_literal(const Node& n) {
-  return n.kind == NodeKind::Number && n.text.find('.') == std::string::npos;
-}
-
-const std::set<std::string, std::less<>>& function_commands() {
-  static const std::set<std::string, std::less<>> names = {
-      "sin", "cos", "tan", "cot", "sec", "csc", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
-      "ln", "log", "exp", "lcm", "gcd", "det", "max", "min", "deg", "arg"};
-  return names;
-}
-
-const std::set<std::string, std::less<>>& greek_letters() {
-  static const std::set<std::string, std::less<>> names = {
-      "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta",
-      "kappa", "lambda", "mu", "nu", "xi", "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega",
-      "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi", "Omega"};
-  return names;
-}
 
 class Parser {
  public:
@@ -419,7 +392,7 @@ class Parser {
       std::vector<Node> factors;
       factors.push_back(parse_power());
       while (peek().kind == TokenKind::Number || peek().kind == TokenKind::Letter ||
-             (peek().kind == TokenKind::Command && greek_letters().count(peek().text)) || at_command("pi")) {
+             (peek().kind == TokenKind::Command && is_greek_letter(peek().text)) || at_command("pi")) {
         factors.push_back(parse_power());
       }
       argument = factors.size() == 1 ? std::move(factors.front()) : make(NodeKind::Mul, std::move(factors));
@@ -458,17 +431,15 @@ class Parser {
     if (name == "pi") return make(NodeKind::Constant, {}, "pi");
     if (name == "infty" || name == "infinity") return make(NodeKind::Constant, {}, "infinity");
     if (name == "imath") return make(NodeKind::Symbol, {}, "i");
-    if (greek_letters().count(name)) return make(NodeKind::Symbol, {}, "\\" + name);
-    if (function_commands().count(name)) return parse_function(name);
+    if (is_greek_letter(name)) return make(NodeKind::Symbol, {}, "\\" + name);
+    if (is_function_command(name)) return parse_function(name);
     if (name == "lvert" || name == "vert" || name == "mid") {
       --pos_;
       return parse_abs();
     }
     if (name == "begin") {
       const std::string env = read_environment_name();
-      static const std::set<std::string, std::less<>> matrices = {"pmatrix", "bmatrix", "matrix", "Bmatrix",
-                                                                   "vmatrix", "smallmatrix", "array"};
-      if (!matrices.count(env)) fail("unsupported environment " + env);
+      if (!is_matrix_environment(env)) fail("unsupported environment " + env);
       if (env == "array" && at_punct("{")) read_environment_name();
       return parse_matrix(env);
     }
