@@ -33,27 +33,41 @@ std::string_view gpt2_split_pattern() {
   return kPattern;
 }
 
+namespace {
+
+pcre2_code* compile_or_throw(const std::string& source, const std::string& pattern, const char* form) {
+  int error_code = 0;
+  PCRE2_SIZE error_offset = 0;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(source.data()), source.size(),
+                                   PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &error_code, &error_offset,
+                                   nullptr);
+  if (code == nullptr) {
+    PCRE2_UCHAR message[256];
+    pcre2_get_error_message(error_code, message, sizeof(message));
+    throw std::invalid_argument("split pattern does not compile at offset " + std::to_string(error_offset) + " of its " +
+                                form + " form: " + reinterpret_cast<const char*>(message) + " (pattern: " + pattern + ")");
+  }
+  // Without JIT the interpreter still gives the same pieces, only slower.
+  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+  return code;
+}
+
+}  // namespace
+
+// Two compilations of one pattern: as written (fast: PCRE2's own property tables) and with the Unicode additions
+// spelled out (exact for the few texts holding code points newer than PCRE2's tables, but several times slower).
 struct SplitPattern::Compiled {
-  pcre2_code* code = nullptr;
-  ~Compiled() { pcre2_code_free(code); }
+  pcre2_code* as_written = nullptr;
+  pcre2_code* with_additions = nullptr;
+  ~Compiled() {
+    pcre2_code_free(as_written);
+    pcre2_code_free(with_additions);
+  }
 };
 
 SplitPattern::SplitPattern(std::string pattern) : pattern_(std::move(pattern)), compiled_(new Compiled) {
-  int error_code = 0;
-  PCRE2_SIZE error_offset = 0;
-  const std::string expanded = with_unicode_additions(pattern_);
-  compiled_->code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(expanded.data()), expanded.size(),
-                                  PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &error_code, &error_offset,
-                                  nullptr);
-  if (compiled_->code == nullptr) {
-    PCRE2_UCHAR message[256];
-    pcre2_get_error_message(error_code, message, sizeof(message));
-    throw std::invalid_argument("split pattern does not compile at offset " + std::to_string(error_offset) +
-                                " of its Unicode-extended form: " + reinterpret_cast<const char*>(message) +
-                                " (pattern: " + pattern_ + ")");
-  }
-  // Without JIT the interpreter still gives the same pieces, only slower.
-  pcre2_jit_compile(compiled_->code, PCRE2_JIT_COMPLETE);
+  compiled_->as_written = compile_or_throw(pattern_, pattern_, "written");
+  compiled_->with_additions = compile_or_throw(with_unicode_additions(pattern_), pattern_, "Unicode-extended");
 }
 
 SplitPattern::~SplitPattern() = default;
@@ -73,7 +87,9 @@ struct SplitPattern::Cursor::MatchState {
 
 SplitPattern::Cursor::Cursor(const SplitPattern& pattern, std::string_view text)
     : pattern_(&pattern), text_(text), state_(new MatchState) {
-  state_->match = pcre2_match_data_create_from_pattern(pattern.compiled_->code, nullptr);
+  use_additions_ = needs_unicode_additions(text);
+  state_->match = pcre2_match_data_create_from_pattern(
+      use_additions_ ? pattern.compiled_->with_additions : pattern.compiled_->as_written, nullptr);
 }
 
 SplitPattern::Cursor::~Cursor() = default;
@@ -86,7 +102,7 @@ bool SplitPattern::Cursor::next(std::string_view& piece) {
     return true;
   }
   const auto* subject = reinterpret_cast<PCRE2_SPTR>(text_.data());
-  pcre2_code* code = pattern_->compiled_->code;
+  pcre2_code* code = use_additions_ ? pattern_->compiled_->with_additions : pattern_->compiled_->as_written;
   while (pos_ < text_.size()) {
     int rc = pcre2_match(code, subject, text_.size(), pos_, 0, state_->match, state_->context);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT && state_->big_stack == nullptr) {

@@ -41,6 +41,7 @@ class SplitPattern {
     std::size_t emitted_ = 0;  // end of the last piece given out
     std::size_t pending_start_ = 0, pending_end_ = 0;  // a match found behind a gap, given out next
     std::unique_ptr<MatchState> state_;
+    bool use_additions_;  // the text holds code points newer than PCRE2's tables (see unicode_additions.h)
   };
 
   const std::string& pattern() const { return pattern_; }

@@ -1,6 +1,7 @@
 // Rewriting a split pattern so PCRE2 sees Unicode 16's letters, marks and numbers and Unicode's exact white space
 // (see unicode_additions.h). A small scanner tracks escapes and bracket classes: inside a class the additions are
 // appended to it, outside one \p{X} becomes a class of its own.
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -51,7 +52,41 @@ std::size_t copy_escape(std::string_view pattern, std::size_t i, std::string& ou
   return end;
 }
 
+// All added code points plus U+180E, sorted and merged: the ones where PCRE2's tables give another answer.
+std::vector<CodePointRange> disputed_code_points() {
+  std::vector<CodePointRange> all = {{0x180E, 0x180E}};
+  for (const auto& c : unicode_category_additions()) all.insert(all.end(), c.ranges.begin(), c.ranges.end());
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<CodePointRange> merged;
+  for (const auto& r : all) {
+    if (!merged.empty() && r.first <= merged.back().last + 1) {
+      merged.back().last = std::max(merged.back().last, r.last);
+    } else {
+      merged.push_back(r);
+    }
+  }
+  return merged;
+}
+
 }  // namespace
+
+bool needs_unicode_additions(std::string_view text) {
+  static const std::vector<CodePointRange> kDisputed = disputed_code_points();
+  // Every disputed code point is at least U+0800, so it starts with a byte of 0xE0 or more.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0xE0) continue;
+    const std::size_t length = lead >= 0xF0 ? 4 : 3;
+    if (i + length > text.size()) break;
+    char32_t cp = lead & (lead >= 0xF0 ? 0x07 : 0x0F);
+    for (std::size_t k = 1; k < length; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    const auto it = std::upper_bound(kDisputed.begin(), kDisputed.end(), cp,
+                                     [](char32_t value, const CodePointRange& r) { return value < r.first; });
+    if (it != kDisputed.begin() && cp <= std::prev(it)->last) return true;
+    i += length - 1;
+  }
+  return false;
+}
 
 std::string with_unicode_additions(std::string_view pattern) {
   const std::string white_space = class_items(white_space_code_points());
