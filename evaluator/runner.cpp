@@ -72,7 +72,7 @@ void commit_ready(std::deque<PendingGrade>& pending, bool wait, results::Databas
       g.rule = v.rule;
       g.extracted = v.extracted;
       g.correct = v.correct;
-      g.reason = v.reason;
+      g.reason = v.detail.empty() ? v.reason : v.reason + ": " + v.detail;  // the why behind a failure
       g.gold = front.gold;
       grades.push_back(std::move(g));
     }
