@@ -13,7 +13,7 @@ int cmd_make_tiny(const Args& args) {
   cxxopts::Options options("rbench make-tiny", "write a random tiny checkpoint in Hugging Face layout");
   auto str = [](auto v) { return std::to_string(v); };
   options.add_options()
-      ("arch", "architecture", cxxopts::value<std::string>()->default_value(d.arch))
+      ("arch", "architecture: phi4flash or phi3", cxxopts::value<std::string>()->default_value(d.arch))
       ("out", "output directory", cxxopts::value<std::string>())
       ("seed", "random seed", cxxopts::value<uint64_t>()->default_value(str(d.seed)))
       ("dtype", "storage dtype of the matrices: f32, bf16 or f16", cxxopts::value<std::string>()->default_value(d.dtype))
@@ -30,6 +30,10 @@ int cmd_make_tiny(const Args& args) {
       ("window-list", "write sliding_window as a per-layer list")
       ("shards", "number of safetensors shards", cxxopts::value<int>()->default_value("1"))
       ("no-tokenizer", "skip the tokenizer files")
+      ("original-max-positions", "phi3: original_max_position_embeddings (longer sequences use the long RoPE factors)",
+       cxxopts::value<int64_t>()->default_value(str(d.original_max_positions)))
+      ("rotary-fraction", "phi3: partial_rotary_factor", cxxopts::value<double>()->default_value(str(d.rotary_fraction)))
+      ("untied", "phi3: a separate lm_head.weight instead of the tied embedding")
       ("h,help", "show this help");
   ArgvView argv("rbench make-tiny", args);
   auto p = options.parse(argv.argc(), argv.argv());
@@ -59,6 +63,9 @@ int cmd_make_tiny(const Args& args) {
   o.window_as_list = p.count("window-list") > 0;
   o.n_shards = p["shards"].as<int>();
   o.write_tokenizer = p.count("no-tokenizer") == 0;
+  o.original_max_positions = p["original-max-positions"].as<int64_t>();
+  o.rotary_fraction = p["rotary-fraction"].as<double>();
+  o.tie_embeddings = p.count("untied") == 0;
   runtime::make_tiny_checkpoint(o);
   std::cout << "wrote " << o.out_dir.string() << "\n";
   return 0;
