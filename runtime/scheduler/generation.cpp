@@ -69,6 +69,9 @@ GenerationOutcome run_generation(Model& model, const std::vector<int32_t>& promp
   Sampler sampler(params);
   StopStringFilter stops(params.stop, on_piece);
   SequenceState state = model.new_sequence();
+  // The most tokens this request can hold: caches preallocate it, and length-dependent choices (Phi3's LongRoPE
+  // factor set) are made once from it.
+  state.plan_length(static_cast<int64_t>(prompt.size()) + std::max<int64_t>(params.max_new_tokens, 0));
   if (params.max_new_tokens <= 0) {
     result.finish_reason = FinishReason::length;
     return result;

@@ -11,6 +11,7 @@ void score(const ScoreOptions& options) {
   if (options.ids.empty()) throw std::runtime_error("score: no token ids given");
   auto model = load_model(options.model_dir, options.device);
   SequenceState state = model->new_sequence();
+  state.plan_length(static_cast<int64_t>(options.ids.size()));  // the scored length fixes length-dependent choices
   at::Tensor logits;
   if (options.stepwise) {
     std::vector<at::Tensor> rows;
