@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "runtime/models/phi3.h"
 #include "runtime/models/sambay.h"
 
 namespace rbench::runtime {
@@ -26,6 +27,7 @@ struct Entry {
 
 constexpr Entry kArchitectures[] = {
     {"phi4flash", load_sambay},
+    {"phi3", load_phi3},
 };
 
 }  // namespace
