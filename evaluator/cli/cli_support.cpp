@@ -44,4 +44,10 @@ std::string resolve_shard(const std::optional<std::string>& flag) {
   return "0/1";
 }
 
+results::Database open_existing_database(const std::string& path) {
+  if (!std::filesystem::exists(path))
+    throw std::runtime_error("results database '" + path + "' does not exist (give it with --db)");
+  return results::Database(path);
+}
+
 }  // namespace rbench::cli

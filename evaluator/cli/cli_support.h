@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "results/database.h"
+
 namespace rbench::cli {
 
 // --data-dir, else $RBENCH_DATA, else ./data.
@@ -19,5 +21,8 @@ bool stderr_is_tty();
 // --shard, else SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT, else JOB_COMPLETION_INDEX with
 // RBENCH_SHARD_COUNT (Kubernetes indexed jobs), else "0/1".
 std::string resolve_shard(const std::optional<std::string>& flag);
+
+// Opens a results database that must already exist (read commands never create an empty file by mistake).
+results::Database open_existing_database(const std::string& path);
 
 }  // namespace rbench::cli

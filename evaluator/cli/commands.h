@@ -17,6 +17,12 @@ int cmd_score(const Args& args);       // logits of a token sequence (prefill or
 int cmd_generate(const Args& args);    // stream one completion with the chat template applied
 int cmd_grade(const Args& args);       // grade predictions against gold answers in the sandbox
 int cmd_run(const Args& args);         // evaluate a checkpoint on a suite (resumable)
+int cmd_runs(const Args& args);        // list the runs of a results database
+int cmd_show(const Args& args);        // a run's summary, or a sample's trace with answer and verdict
+int cmd_compare(const Args& args);     // runs side by side with paired differences and tests
+int cmd_regrade(const Args& args);     // re-grade stored traces with the current grader version
+int cmd_export(const Args& args);      // the leaderboard as md / html / csv / json
+int cmd_merge(const Args& args);       // combine shard databases without duplicates
 
 // argv-style view of Args for option parsers (cxxopts wants argc/argv with a program name first).
 class ArgvView {

@@ -32,6 +32,12 @@ constexpr Command kCommands[] = {
     {"generate", "stream one completion for a prompt (chat template applied)", cmd_generate},
     {"grade", "grade predictions against gold answers in the sandbox", cmd_grade},
     {"run", "evaluate a checkpoint on a suite (resumable)", cmd_run},
+    {"runs", "list the runs of a results database", cmd_runs},
+    {"show", "a run's summary, or a sample's trace with its answer and verdict", cmd_show},
+    {"compare", "compare runs (or models' newest runs) task by task with paired tests", cmd_compare},
+    {"regrade", "re-grade a run's stored traces with the current grader version", cmd_regrade},
+    {"export", "the leaderboard as Markdown, HTML, CSV or JSON", cmd_export},
+    {"merge", "combine shard databases into one without duplicates", cmd_merge},
 };
 
 void print_usage(std::ostream& out) {
