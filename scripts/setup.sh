@@ -16,6 +16,7 @@ apt_packages=(
   libsentencepiece-dev sentencepiece libsqlite3-dev sqlite3 nlohmann-json3-dev
   libboost-dev libboost-filesystem-dev libcxxopts-dev libgtest-dev libgmock-dev libpcre2-dev
   libginac-dev libseccomp-dev libzip-dev libssl-dev zlib1g-dev
+  chromium  # headless browser for the HTML report test (tests/e2e)
 )
 missing=()
 for p in "${apt_packages[@]}"; do
