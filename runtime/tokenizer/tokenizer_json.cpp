@@ -167,7 +167,10 @@ std::unique_ptr<Tokenizer> load_tokenizer_json(const std::filesystem::path& path
   std::vector<BpeModel::Merge> merges;
   merges.reserve(merges_json.size());
   for (std::size_t i = 0; i < merges_json.size(); ++i) {
-    const auto [left, right] = merge_halves(r, merges_json[i], i);
+    // Named members, not a structured binding: clang before 16 cannot capture bindings in the lambda below.
+    const auto halves = merge_halves(r, merges_json[i], i);
+    const std::string& left = halves.first;
+    const std::string& right = halves.second;
     auto id_or_fail = [&](const std::string& text, const char* role) {
       const auto it = id_of_text.find(text);
       if (it == id_of_text.end()) {
