@@ -22,7 +22,7 @@ int cmd_generate(const Args& args) {
       ("max-tokens", "max new tokens", cxxopts::value<int>()->default_value("256"))
       ("stop", "stop string (repeatable)", cxxopts::value<std::vector<std::string>>())
       ("ignore-eos", "keep going past the eos tokens")
-      ("device", "cpu or cuda", cxxopts::value<std::string>()->default_value("cpu"))
+      ("device", "cpu or cuda[:n], optionally /f32 or /bf16 (e.g. cpu/bf16)", cxxopts::value<std::string>()->default_value("cpu"))
       ("chat-template", "template name instead of detection", cxxopts::value<std::string>())
       ("h,help", "show this help");
   ArgvView argv("rbench generate", args);

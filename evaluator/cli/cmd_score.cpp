@@ -34,7 +34,7 @@ int cmd_score(const Args& args) {
       ("ids", "comma-separated token ids", cxxopts::value<std::string>())
       ("out", "output .safetensors file", cxxopts::value<std::string>())
       ("stepwise", "one token at a time through the decode path")
-      ("device", "cpu or cuda", cxxopts::value<std::string>()->default_value("cpu"))
+      ("device", "cpu or cuda[:n], optionally /f32 or /bf16 (e.g. cpu/bf16)", cxxopts::value<std::string>()->default_value("cpu"))
       ("chunk", "prefill chunk size in tokens (0 = all at once)", cxxopts::value<int64_t>()->default_value("0"))
       ("h,help", "show this help");
   ArgvView argv("rbench score", args);

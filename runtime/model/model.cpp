@@ -5,6 +5,27 @@
 
 namespace rbench::runtime {
 
+Placement parse_placement(const std::string& device) {
+  const auto slash = device.find('/');
+  const std::string where = device.substr(0, slash);
+  Placement p{at::kCPU, at::kFloat};
+  try {
+    p.device = at::Device(where);
+  } catch (const std::exception&) {
+    throw std::runtime_error("device '" + device + "': expected cpu or cuda[:n], optionally with /f32 or /bf16");
+  }
+  if (!p.device.is_cpu() && !p.device.is_cuda())
+    throw std::runtime_error("device '" + device + "': only cpu and cuda are supported");
+  p.compute = p.device.is_cpu() ? at::kFloat : at::kBFloat16;
+  if (slash != std::string::npos) {
+    const std::string dtype = device.substr(slash + 1);
+    if (dtype == "f32") p.compute = at::kFloat;
+    else if (dtype == "bf16") p.compute = at::kBFloat16;
+    else throw std::runtime_error("device '" + device + "': dtype suffix must be /f32 or /bf16");
+  }
+  return p;
+}
+
 at::Tensor prefill_chunked(Model& model, SequenceState& state, const std::vector<int32_t>& ids, int64_t chunk,
                            LogitsWanted wanted) {
   if (ids.empty()) throw std::runtime_error("prefill: empty token sequence");

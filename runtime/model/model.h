@@ -16,6 +16,15 @@ namespace rbench::runtime {
 
 enum class LogitsWanted { none, last, all };
 
+// Where a model runs and in which compute dtype: "cpu" -> float32, "cuda[:n]" -> bfloat16 (weights as stored,
+// FP32 residual and scan state). A suffix "/f32" or "/bf16" overrides the dtype, e.g. "cpu/bf16" runs the GPU's
+// numerics on the CPU.
+struct Placement {
+  at::Device device;
+  at::ScalarType compute;
+};
+Placement parse_placement(const std::string& device);
+
 class Model {
  public:
   virtual ~Model() = default;

@@ -17,7 +17,7 @@ namespace rbench::runtime {
 std::vector<TensorSpec> sambay_tensor_manifest(const SambaYConfig& config);
 
 // device "cpu": float32 weights and compute; "cuda[:n]": bfloat16 weights and compute with an FP32 residual
-// stream and FP32 scan state.
+// stream and FP32 scan state; see parse_placement() for the dtype override.
 std::unique_ptr<Model> build_sambay(const SambaYConfig& config, TensorSource& source, const std::string& device);
 
 }  // namespace rbench::runtime

@@ -54,9 +54,11 @@ TEST(RuntimeGpu, CudaBf16MatchesCpuF32) {
   const double step_diff = (stepwise - ref).abs().max().item<double>();
   std::cout << "cuda bf16 vs cpu f32: max " << max_diff << " mean " << mean_diff << " stepwise max " << step_diff
             << " (logit std " << ref.std().item<double>() << ")\n";
-  EXPECT_LT(max_diff, 0.3);
-  EXPECT_LT(mean_diff, 0.05);
-  EXPECT_LT(step_diff, 0.3);
+  // Same relative tolerances as RuntimeBf16 (the CPU run of these numerics).
+  const double spread = ref.std().item<double>();
+  EXPECT_LT(max_diff, 0.25 * spread);
+  EXPECT_LT(mean_diff, 0.03 * spread);
+  EXPECT_LT(step_diff, 0.25 * spread);
 
   // Greedy continuations agree; a divergence is only acceptable where the CPU's top-2 margin is within bf16 noise.
   SamplingParams greedy;
@@ -92,10 +94,7 @@ TEST(RuntimeGpu, FullSizeRandomWeightsLoadAndGenerate) {
   const double load_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   EXPECT_EQ(model->n_params(), 3852562944);
 
-  SamplingParams params;
-  params.temperature = 0.6;
-  params.top_p = 0.95;
-  params.seed = 3;
+  SamplingParams params;  // greedy: on random weights the nucleus is most of the vocabulary, which times the sort
   params.max_new_tokens = 300;
   params.ignore_eos = true;
   const auto prompt = sequence(1024, 199990);
