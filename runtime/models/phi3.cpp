@@ -58,8 +58,8 @@ class Phi3Model final : public Model {
 
 Phi3Model::Phi3Model(const Phi3Config& config, TensorSource& source, const std::string& device)
     : config_(config),
-      device_(device),
-      compute_(device_.is_cpu() ? at::kFloat : at::kBFloat16),
+      device_(parse_placement(device).device),
+      compute_(parse_placement(device).compute),
       rope_(config.rope, device_) {
   const auto specs = phi3_tensor_manifest(config);
   std::size_t next = 0;

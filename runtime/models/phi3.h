@@ -18,7 +18,7 @@ namespace rbench::runtime {
 std::vector<TensorSpec> phi3_tensor_manifest(const Phi3Config& config);
 
 // device "cpu": float32 weights and compute; "cuda[:n]": bfloat16 weights, compute and residual stream (as the
-// reference keeps it).
+// reference keeps it); a "/f32" or "/bf16" suffix overrides the dtype (parse_placement).
 std::unique_ptr<Model> build_phi3(const Phi3Config& config, TensorSource& source, const std::string& device);
 
 // config.json + the checkpoint's weights in `dir` (the registry's loader).

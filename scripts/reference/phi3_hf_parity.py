@@ -9,8 +9,11 @@ the set by max position + 1 (longrope_frequency_update in modeling_rope_utils), 
 cover tied and untied LM heads, GQA ratios 1, 2 and 4, partial rotary fractions 0.75 and 0.5, prefill at once,
 chunked prefill and stepwise decode.
 
-Default: CPU float32, max abs logit difference < 1e-4. `--device cuda --dtype bf16` runs the same cases on a GPU
-in bfloat16 (both sides), with a relative tolerance (max abs difference / largest reference logit).
+Default: CPU float32, max abs logit difference < 1e-4. `--dtype bf16` runs the same cases in bfloat16 on both
+sides (checkpoints stored bf16, rbench `--device <device>/bf16`); bf16 rounding alone moves logits by several
+bf16 ulps, so the criterion there is against a float32 transformers run of the same weights: rbench's bf16 error
+(max and mean abs) may be at most `--bf16-ratio` (1.5) times transformers' own bf16 error. A wrong factor set,
+scale or head mapping is far outside that. `--device cuda --dtype bf16` is the GPU check.
 """
 import argparse
 import json
@@ -64,9 +67,9 @@ def hf_logits(model_dir, ids, device, dtype):
     return model, logits
 
 
-def rbench_logits(model_dir, ids, mode, device, out):
+def rbench_logits(model_dir, ids, mode, device, dtype, out):
     cmd = [RBENCH, "score", "--model", model_dir, "--ids", ",".join(map(str, ids)), "--out", out,
-           "--device", device]
+           "--device", f"{device}/{dtype}"]
     if mode == "stepwise":
         cmd.append("--stepwise")
     if mode == "chunked":
@@ -79,18 +82,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     parser.add_argument("--dtype", default="f32", choices=["f32", "bf16"])
-    parser.add_argument("--tolerance", type=float, default=None,
-                        help="f32: max abs difference (default 1e-4); bf16: relative to the largest logit "
-                             "(default 2e-2)")
+    parser.add_argument("--tolerance", type=float, default=1e-4, help="f32: max abs logit difference")
+    parser.add_argument("--bf16-ratio", type=float, default=1.5,
+                        help="bf16: rbench's error against float32 over transformers' bf16 error")
     args = parser.parse_args()
-    if (args.device == "cuda") != (args.dtype == "bf16"):
-        sys.exit("rbench computes in float32 on the CPU and in bfloat16 on CUDA: use cpu+f32 or cuda+bf16")
     hf_logging.set_verbosity_error()  # its advice to prefer rope "factor" is about config style, not numbers
     hf_logging.disable_progress_bar()
     torch.manual_seed(0)
     torch.set_num_threads(1)
     dtype = torch.float32 if args.dtype == "f32" else torch.bfloat16
-    tolerance = args.tolerance if args.tolerance is not None else (1e-4 if args.dtype == "f32" else 2e-2)
     root = os.environ.get("RBENCH_TEST_TMP") or tempfile.gettempdir()
     work = tempfile.mkdtemp(prefix="phi3-parity-", dir=root)
     failures = 0
@@ -108,14 +108,25 @@ def main():
             sys.exit(f"FAIL {name}: transformers did not use the {'long' if use_long else 'short'} factors")
         scale = float(model.model.rotary_emb.attention_scaling)
         assert reference.std() > 0.5, "logits carry signal, so a tolerance means something"
+        exact = reference if args.dtype == "f32" else hf_logits(model_dir, ids, args.device, torch.float32)[1]
+        hf_error = (reference - exact).abs()
         for mode in modes:
-            ours = rbench_logits(model_dir, ids, mode, args.device, os.path.join(work, f"{name}-{mode}.safetensors"))
+            out = os.path.join(work, f"{name}-{mode}.safetensors")
+            ours = rbench_logits(model_dir, ids, mode, args.device, args.dtype, out)
             diff = (ours - reference).abs().max().item()
-            measure = diff if args.dtype == "f32" else diff / reference.abs().max().item()
-            ok = ours.shape == reference.shape and measure < tolerance
+            if args.dtype == "f32":
+                ok = ours.shape == reference.shape and diff < args.tolerance
+                detail = ""
+            else:
+                error = (ours - exact).abs()
+                ok = ours.shape == reference.shape and all(
+                    ours_e <= args.bf16_ratio * hf_e for ours_e, hf_e in
+                    ((error.max(), hf_error.max()), (error.mean(), hf_error.mean())))
+                detail = (f" | vs f32: rbench max {error.max():.3f} mean {error.mean():.4f}, "
+                          f"transformers max {hf_error.max():.3f} mean {hf_error.mean():.4f}")
             failures += not ok
             print(f"{'ok  ' if ok else 'FAIL'} {name:26s} {mode:9s} T={n:3d} "
-                  f"factors={'long ' if use_long else 'short'} scale={scale:.6f} max|diff|={diff:.3e}")
+                  f"factors={'long ' if use_long else 'short'} scale={scale:.6f} max|diff|={diff:.3e}{detail}")
         if use_long:
             # The same prefix under the short set must differ, or the long cases would prove nothing.
             with torch.no_grad():
@@ -125,8 +136,8 @@ def main():
                 failures += 1
                 print(f"FAIL {name}: short and long factors give the same logits (max gap {gap:.2e})")
     if failures:
-        sys.exit(f"{failures} comparison(s) over tolerance {tolerance}")
-    print(f"all within {tolerance} ({args.device}, {args.dtype})")
+        sys.exit(f"{failures} comparison(s) failed ({args.device}, {args.dtype})")
+    print(f"all comparisons pass ({args.device}, {args.dtype})")
 
 
 if __name__ == "__main__":
