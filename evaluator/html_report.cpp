@@ -25,7 +25,7 @@ std::string leaderboard_table(const Leaderboard& board) {
   out += "<th>mean</th><th>decode tok/s</th><th>mean gen tokens</th><th>truncated</th></tr></thead>\n<tbody>\n";
   int rank = 0;
   for (const auto& row : board.rows) {
-    const std::string label = model_label(row.model);
+    const std::string label = row.label;
     out += "<tr class=\"model-row\" data-model=\"" + html_escape(label) + "\">" + cell(std::to_string(++rank)) +
            "<td title=\"" + html_escape(row.model.path) + "\">" + html_escape(label) + "</td>";
     for (const auto& task : board.tasks) {
@@ -54,7 +54,7 @@ std::string provenance(const Leaderboard& board) {
     };
     std::string graders;
     for (const auto& v : row.grader_versions) graders += (graders.empty() ? "" : " ") + v;
-    out += "<h3>" + html_escape(model_label(row.model)) + "</h3>\n<dl class=\"provenance\">" +
+    out += "<h3>" + html_escape(row.label) + "</h3>\n<dl class=\"provenance\">" +
            item("model", row.model.path + " (" + row.model.architecture + ", " + std::to_string(row.model.n_params) +
                              " parameters)") +
            item("weights sha256", row.model.weights_sha256) + item("config sha256", row.model.config_sha256) +
@@ -76,7 +76,7 @@ std::string provenance(const Leaderboard& board) {
 
 std::string leaderboard_html(const Leaderboard& board) {
   std::vector<std::string> models;
-  for (const auto& row : board.rows) models.push_back(model_label(row.model));
+  for (const auto& row : board.rows) models.push_back(row.label);
 
   const double none = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::vector<BarValue>> accuracy(board.rows.size());

@@ -58,6 +58,12 @@ Leaderboard build_leaderboard(const results::Database& db) {
     board.rows.push_back(std::move(row));
   }
   board.tasks.assign(all_tasks.begin(), all_tasks.end());
+  std::map<std::string, int> label_uses;
+  for (const auto& row : board.rows) label_uses[model_label(row.model)]++;
+  for (auto& row : board.rows) {
+    const std::string short_label = model_label(row.model);
+    row.label = label_uses[short_label] > 1 ? row.model.path : short_label;
+  }
   std::stable_sort(board.rows.begin(), board.rows.end(), [](const LeaderboardRow& a, const LeaderboardRow& b) {
     return a.mean_accuracy > b.mean_accuracy;
   });

@@ -29,6 +29,7 @@ struct TaskScore {
 };
 
 struct LeaderboardRow {
+  std::string label;  // model_label, or the full path where two models share their last path component
   results::ModelRecord model;
   results::RunRecord run;
   std::map<std::string, TaskScore> scores;  // by task name

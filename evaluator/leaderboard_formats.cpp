@@ -53,7 +53,7 @@ std::string leaderboard_markdown(const Leaderboard& board) {
   out += "---:|---:|---:|---:|\n";
   int rank = 0;
   for (const auto& row : board.rows) {
-    out += "| " + std::to_string(++rank) + " | " + md_cell(model_label(row.model)) + " |";
+    out += "| " + std::to_string(++rank) + " | " + md_cell(row.label) + " |";
     for (const auto& task : board.tasks) {
       auto found = row.scores.find(task);
       if (found == row.scores.end()) {
@@ -65,17 +65,19 @@ std::string leaderboard_markdown(const Leaderboard& board) {
              found->second.metric + ") |";
     }
     out += " " + percent(row.mean_accuracy) + " | " + fixed(row.throughput.aggregate_decode.tokens_per_second, 1) +
-           " | " + fixed(row.throughput.mean_completion_tokens, 1) + " | " + std::to_string(row.throughput.n_truncated) +
+           " | " + fixed(row.throughput.mean_completion_tokens, 1) + " | " +
+           std::to_string(row.throughput.n_truncated) +
            " |\n";
   }
   out += "\n## Protocol and provenance\n\n";
   for (const auto& row : board.rows) {
-    out += "### " + md_cell(model_label(row.model)) + "\n\n";
+    out += "### " + md_cell(row.label) + "\n\n";
     out += "- model: `" + row.model.path + "` (" + row.model.architecture + ", " + std::to_string(row.model.n_params) +
            " parameters, weights sha256 `" + row.model.weights_sha256 + "`, config sha256 `" +
            row.model.config_sha256 + "`)\n";
     out += "- run " + std::to_string(row.run.id) + ": suite `" + row.run.suite + "`, status " + row.run.status +
-           ", started " + row.run.started_at + ", finished " + (row.run.finished_at.empty() ? "-" : row.run.finished_at) +
+           ", started " + row.run.started_at + ", finished " +
+           (row.run.finished_at.empty() ? "-" : row.run.finished_at) +
            "\n";
     out += "- git commit `" + row.run.git_commit + "`, harness " + row.run.harness_version + ", device " +
            row.run.device + ", seed " + std::to_string(row.run.seed) + "\n";
@@ -99,7 +101,7 @@ std::string leaderboard_csv(const Leaderboard& board) {
          "git_commit,harness_version,device,seed,protocol,grader_versions,dataset_sha256\n";
   int rank = 0;
   for (const auto& row : board.rows) {
-    out += std::to_string(++rank) + "," + csv_field(model_label(row.model)) + "," + csv_field(row.model.path) + "," +
+    out += std::to_string(++rank) + "," + csv_field(row.label) + "," + csv_field(row.model.path) + "," +
            std::to_string(row.run.id) + "," + csv_field(row.run.suite);
     std::string hashes;
     for (const auto& task : board.tasks) {
@@ -139,7 +141,7 @@ nlohmann::json leaderboard_json(const Leaderboard& board) {
                       {"dataset_sha256", s.dataset_sha256}};
     rows.push_back({{"rank", ++rank},
                     {"model", row.model},
-                    {"label", model_label(row.model)},
+                    {"label", row.label},
                     {"run", row.run},
                     {"scores", scores},
                     {"mean_accuracy", row.mean_accuracy},

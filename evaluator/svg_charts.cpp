@@ -40,7 +40,8 @@ std::string legend(const std::vector<std::string>& series, double x, double y) {
   std::string out;
   for (size_t s = 0; s < series.size(); ++s) {
     double row_y = y + 16.0 * static_cast<double>(s);
-    out += "<rect class=\"legend\" x=\"" + num(x) + "\" y=\"" + num(row_y - 9) + "\" width=\"10\" height=\"10\" fill=\"" +
+    out += "<rect class=\"legend\" x=\"" + num(x) + "\" y=\"" + num(row_y - 9) +
+           "\" width=\"10\" height=\"10\" fill=\"" +
            colour(s) + "\"/><text x=\"" + num(x + 14) + "\" y=\"" + num(row_y) + "\" font-size=\"11\">" +
            html_escape(series[s]) + "</text>\n";
   }
@@ -125,7 +126,8 @@ std::string svg_scatter(const std::string& id, const std::string& title, const s
   x_max *= 1.1;
   for (int i = 0; i <= 4; ++i) {
     const double value = x_max * i / 4.0, x = left + plot_width * i / 4.0;
-    out += "<text x=\"" + num(x) + "\" y=\"" + num(top + plot_height + 14) + "\" text-anchor=\"middle\" font-size=\"10\">" +
+    out += "<text x=\"" + num(x) + "\" y=\"" + num(top + plot_height + 14) +
+           "\" text-anchor=\"middle\" font-size=\"10\">" +
            num(value) + "</text>\n";
   }
   out += "<text x=\"" + num(left + plot_width / 2) + "\" y=\"" + num(top + plot_height + 34) +

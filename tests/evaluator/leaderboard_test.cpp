@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <set>
 
 #include "evaluator/html_report.h"
 #include "evaluator/leaderboard.h"
@@ -92,7 +93,8 @@ TEST_F(EvaluatorLeaderboard, RowsHoldEachModelsNewestRunWithItsAccuracy) {
 TEST_F(EvaluatorLeaderboard, MarkdownCsvAndJsonCarryTheNumbers) {
   auto board = build_leaderboard(db);
   const std::string md = leaderboard_markdown(board);
-  const std::string first = model_label(board.rows[0].model);
+  const std::string first = board.rows[0].label;
+  EXPECT_EQ(first, model_label(board.rows[0].model));
   const uint64_t first_seed = board.rows[0].run.seed;
   EXPECT_NE(md.find("| 1 | " + first + " | " + pct(expected[first_seed]["alpha"])), std::string::npos) << md;
   EXPECT_NE(md.find("dataset sha256 `sha-beta`"), std::string::npos);
@@ -141,6 +143,16 @@ TEST_F(EvaluatorLeaderboard, HtmlIsSelfContainedWithCharts) {
   EXPECT_EQ(html.find("src="), std::string::npos);
   EXPECT_EQ(html.find("href="), std::string::npos);
   EXPECT_EQ(html.find("@import"), std::string::npos);
+}
+
+TEST(EvaluatorLeaderboardLabels, SameDirectoryNameInTwoPlacesShowsFullPaths) {
+  results::Database db(":memory:");
+  testing::run_fake(db, testing::fake_config(5, 1), "/runs/a/checkpoint");
+  testing::run_fake(db, testing::fake_config(5, 1), "/runs/b/checkpoint/");
+  testing::run_fake(db, testing::fake_config(5, 1), "/runs/c/other");
+  std::set<std::string> labels;
+  for (const auto& row : build_leaderboard(db).rows) labels.insert(row.label);
+  EXPECT_EQ(labels, (std::set<std::string>{"/runs/a/checkpoint", "/runs/b/checkpoint/", "other"}));
 }
 
 TEST(EvaluatorSvg, EscapesText) {

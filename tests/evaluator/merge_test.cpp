@@ -46,7 +46,8 @@ TEST(EvaluatorMerge, ShardsMergedEqualOneUnshardedRun) {
     auto config = testing::fake_config(5, 3);
     config.shard = {i, 3};
     auto shard_run = testing::run_fake(shard, config, "/models/a");
-    for (const auto& r : shard.throughput_of(shard_run.run_id)) distinct_throughput.insert({r.phase, r.tokens, r.seconds});
+    for (const auto& r : shard.throughput_of(shard_run.run_id))
+      distinct_throughput.insert({r.phase, r.tokens, r.seconds});
     auto stats = merge_into(merged, shard);
     EXPECT_EQ(stats.n_runs_added + stats.n_runs_matched, 1);
     EXPECT_EQ(stats.n_runs_added, i == 0 ? 1 : 0);
