@@ -1,4 +1,4 @@
-// Plain LibTorch selective scan (loop over time in blocks) and single-step state update; see selective_scan.h.
+// Plain LibTorch selective scan (loop over time in blocks); see selective_scan.h.
 #include "runtime/kernels/selective_scan/selective_scan.h"
 
 #include <vector>
@@ -31,13 +31,6 @@ at::Tensor selective_scan_ref(const at::Tensor& x, const at::Tensor& dt, const a
   }
   state.copy_(h);
   return ys.size() == 1 ? ys[0] : at::cat(ys, 0);
-}
-
-at::Tensor selective_state_update_ref(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A,
-                                      const at::Tensor& B, const at::Tensor& C, const at::Tensor& D, at::Tensor& state) {
-  at::Tensor decay = at::exp(dt.unsqueeze(-1) * A);                  // [d, N]
-  state.mul_(decay).add_((dt * x).unsqueeze(-1) * B.unsqueeze(0));   // [d, N]
-  return at::mv(state, C) + D * x;                                   // [d]
 }
 
 }  // namespace rbench::runtime::kernels

@@ -1,0 +1,30 @@
+// Batched causal depthwise conv for one decode token of each of B sequences (the Mamba conv step):
+//   window[b] = [conv_state[b] (the last W-1 inputs, oldest first), x[b]]           [W, d]
+//   out[b, d] = sum_k window[b, k, d] * weight[d, k] + bias[d], then SiLU when asked;
+//   conv_state[b] <- window[b, 1:]   (in place: the oldest input drops out, x enters).
+// Shapes: conv_state [B, W-1, d] and x [B, d] in one dtype (float32, bfloat16 or float16); the [W-1, d] layout per
+// sequence is the runtime's MambaState::conv, so a channel's taps are d apart and a warp reads consecutive
+// channels. weight [d, W] float32 (tap W-1 multiplies x), bias [d] float32 (optional). Returns out [B, d] float32.
+// causal_conv1d_update dispatches CUDA tensors to the kernel (when built with CUDA) and CPU tensors to
+// causal_conv1d_update_ref, the plain LibTorch oracle with the same signature.
+#pragma once
+
+#include <ATen/ATen.h>
+
+namespace rbench::runtime::kernels {
+
+at::Tensor causal_conv1d_update(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
+                                const at::Tensor& bias, bool silu);
+
+at::Tensor causal_conv1d_update_ref(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
+                                    const at::Tensor& bias, bool silu);
+
+// The CUDA kernel (defined only when built with CUDA); launched on the current stream.
+at::Tensor causal_conv1d_update_cuda(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
+                                     const at::Tensor& bias, bool silu);
+
+// Throws with the tensor's name, expected and actual shape/dtype/device when the arguments do not fit.
+void check_causal_conv1d_update_args(const at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
+                                     const at::Tensor& bias);
+
+}  // namespace rbench::runtime::kernels

@@ -1,0 +1,71 @@
+// Argument checks of the selective state update and the device dispatch (CUDA kernel or LibTorch reference);
+// see selective_state_update.h.
+#include "runtime/kernels/selective_state_update/selective_state_update.h"
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace rbench::runtime::kernels {
+
+namespace {
+
+std::string shape_text(at::IntArrayRef shape) {
+  std::ostringstream s;
+  s << shape;
+  return s.str();
+}
+
+void expect(const at::Tensor& t, const char* name, std::vector<int64_t> shape, const at::Tensor& like,
+            bool float32) {
+  const auto fail = [&](const std::string& what) {
+    throw std::invalid_argument(std::string("selective_state_update: tensor '") + name + "': " + what);
+  };
+  if (!t.defined()) fail("missing");
+  if (t.sizes() != at::IntArrayRef(shape)) {
+    fail("expected shape " + shape_text(shape) + ", got " + shape_text(t.sizes()));
+  }
+  const at::ScalarType want = float32 ? at::kFloat : like.scalar_type();
+  if (t.scalar_type() != want) {
+    fail(std::string("expected dtype ") + at::toString(want) + ", got " + at::toString(t.scalar_type()));
+  }
+  if (t.device() != like.device()) fail("expected device " + like.device().str() + ", got " + t.device().str());
+}
+
+}  // namespace
+
+void check_selective_state_update_args(const at::Tensor& state, const at::Tensor& x, const at::Tensor& dt,
+                                       const at::Tensor& A, const at::Tensor& B, const at::Tensor& C,
+                                       const at::Tensor& D, const at::Tensor& z, const at::Tensor& dt_bias) {
+  if (!state.defined() || state.dim() != 3) {
+    throw std::invalid_argument("selective_state_update: tensor 'state': expected [B, d_inner, N], got " +
+                                (state.defined() ? shape_text(state.sizes()) : std::string("undefined")));
+  }
+  const int64_t n_seq = state.size(0), d_inner = state.size(1), n_state = state.size(2);
+  expect(state, "state", {n_seq, d_inner, n_state}, state, true);
+  if (!state.is_contiguous()) throw std::invalid_argument("selective_state_update: tensor 'state' must be contiguous");
+  expect(x, "x", {n_seq, d_inner}, state, false);
+  const at::Tensor& io = x;  // x sets the dtype of dt, z, B, C
+  const auto same = [&](const at::Tensor& t, const char* name, std::vector<int64_t> shape) {
+    expect(t, name, std::move(shape), io, false);
+  };
+  same(dt, "dt", {n_seq, d_inner});
+  same(B, "B", {n_seq, n_state});
+  same(C, "C", {n_seq, n_state});
+  if (z.defined()) same(z, "z", {n_seq, d_inner});
+  expect(A, "A", {d_inner, n_state}, state, true);
+  expect(D, "D", {d_inner}, state, true);
+  if (dt_bias.defined()) expect(dt_bias, "dt_bias", {d_inner}, state, true);
+}
+
+at::Tensor selective_state_update(at::Tensor& state, const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A,
+                                  const at::Tensor& B, const at::Tensor& C, const at::Tensor& D, const at::Tensor& z,
+                                  const at::Tensor& dt_bias, bool dt_softplus) {
+#ifdef RBENCH_HAVE_CUDA
+  if (state.is_cuda()) return selective_state_update_cuda(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus);
+#endif
+  return selective_state_update_ref(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus);
+}
+
+}  // namespace rbench::runtime::kernels
