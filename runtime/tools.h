@@ -1,4 +1,4 @@
-// Runtime tools behind the CLI's make-tiny and score commands (torch-free header, like engine.h).
+// Runtime tools behind the CLI's make-tiny, score and bench commands (torch-free header, like engine.h).
 #pragma once
 
 #include <cstdint>
@@ -49,5 +49,38 @@ struct ScoreOptions {
 };
 
 void score(const ScoreOptions& options);
+
+// rbench bench: decode and prefill speed of one architecture at a given prompt length, generation length and
+// number of sequences in flight, against the bytes-per-step roofline (weights + per-sequence state read and
+// written per decode step, over a device-to-device copy bandwidth measured in the same run). Random weights at the
+// released shape (or a config file's) unless model_dir is given; generation runs greedy to gen_len, eos ignored.
+// Sequences are stepped one after another today (no batched decode yet), so concurrency multiplies the work.
+struct BenchOptions {
+  std::filesystem::path model_dir;    // a checkpoint; empty: random weights
+  std::string arch = "phi4flash";     // random weights: phi4flash | phi3 (phi3 needs config_file)
+  std::filesystem::path config_file;  // random weights at this config.json's shape; empty: released phi4flash shape
+  std::string device = "cuda";
+  int64_t prompt_len = 2048;
+  int64_t gen_len = 256;
+  int64_t concurrency = 1;
+  uint64_t seed = 0;
+};
+
+struct BenchResult {
+  std::string arch, device, dtype;
+  int64_t n_params = 0, prompt_len = 0, gen_len = 0, concurrency = 0;
+  double prefill_seconds = 0, decode_seconds = 0;
+  double prefill_tokens_per_s = 0;
+  double decode_tokens_per_s = 0;       // all sequences together
+  double ms_per_output_token = 0;       // per sequence: decode time / gen_len
+  double peak_memory_gib = 0;           // peak allocated on the GPU (0 on CPU)
+  double copy_bandwidth_gbs = 0;        // measured: 2 * bytes / time of a large device copy (read + write)
+  double weight_bytes_per_step = 0;     // weights read once per decode step
+  double state_bytes_per_step = 0;      // state read + written per step, all sequences, at the mean context
+  double roofline_tokens_per_s = 0;     // concurrency / ((weights + state) / copy bandwidth)
+  double roofline_fraction = 0;         // decode_tokens_per_s / roofline_tokens_per_s
+};
+
+BenchResult bench(const BenchOptions& options);
 
 }  // namespace rbench::runtime
