@@ -6,7 +6,8 @@
 # starting from the seeds in tests/fuzz/corpus/<target>/ (only read) with a growing working corpus under
 # build-fuzz/corpus/<target>/. A crash, leak, timeout or out-of-memory input is copied (when under 64 KiB) to
 # tests/fuzz/corpus/<target>/finding-<sha1>: the ordinary build replays that folder as ctest
-# hardening_fuzz_replay_<target>, so every finding stays a regression test once the bug is fixed.
+# hardening_fuzz_replay_<target>, so every finding stays a regression test once the bug is fixed. A finding that is not
+# fixed in the same change goes to tests/fuzz/open-findings/<target>/ instead (see the README there).
 # One line per target is appended to build-fuzz/fuzz-log.tsv: date, target, wall s, CPU s, runs, findings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,6 +27,8 @@ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_CO
 cmake --build build-fuzz -j"$jobs" --target "${targets[@]/%/_fuzz}"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
+# CLN (under GiNaC) keeps a process-lifetime allocation that LeakSanitizer would report on the first input.
+export LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for target in "${targets[@]}"; do
   seeds=tests/fuzz/corpus/$target
