@@ -12,7 +12,7 @@ class DatabaseError : public std::runtime_error {
  public:
   DatabaseError(std::string operation, int sqlite_code, std::string sqlite_message)
       : std::runtime_error("results database: " + operation + ": " + sqlite_message + " (sqlite code " +
-                           std::to_string(sqlite_code) + ")"),
+                           std::to_string(sqlite_code) + ")" + remedy(sqlite_code)),
         operation_(std::move(operation)),
         sqlite_code_(sqlite_code),
         sqlite_message_(std::move(sqlite_message)) {}
@@ -23,6 +23,24 @@ class DatabaseError : public std::runtime_error {
   const std::string& sqlite_message() const { return sqlite_message_; }
 
  private:
+  // What the user should do, for the faults a long run meets in practice: the sample being written is not stored,
+  // every sample committed before is, and `rbench run` continues where it stopped.
+  static std::string remedy(int sqlite_code) {
+    switch (sqlite_code & 0xff) {  // the primary code of an extended one
+      case 5:   // SQLITE_BUSY
+      case 6:   // SQLITE_LOCKED
+        return ". Another process (another rbench?) held the database's write lock past the busy timeout; "
+               "wait for it to finish, or give this run its own --db, then run the same command again "
+               "(samples committed before are kept)";
+      case 13:  // SQLITE_FULL
+      case 10:  // SQLITE_IOERR: a failed write, e.g. a full disk or a file-size limit
+        return ". The file could not grow (full disk, quota or file-size limit) or a write failed; free space, "
+               "then run the same command again: every sample committed before is kept and the run continues";
+      default:
+        return "";
+    }
+  }
+
   std::string operation_;
   int sqlite_code_;
   std::string sqlite_message_;
