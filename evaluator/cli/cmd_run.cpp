@@ -9,6 +9,8 @@
 
 #include "evaluator/cli/cli_support.h"
 #include "evaluator/cli/commands.h"
+#include "evaluator/cli/context_fit.h"
+#include "evaluator/cli/database_lock.h"
 #include "evaluator/pool_grading.h"
 #include "evaluator/runner.h"
 #include "evaluator/runtime_adapter.h"
@@ -129,14 +131,17 @@ int cmd_run(const Args& args) {
   // Everything that can fail on bad input fails before anything is written.
   std::vector<tasks::Task> loaded;
   for (const auto& sel : config.tasks) loaded.push_back(tasks::load_task(sel.name, config.data_dir));
-  auto generator = evaluator::open_runtime_generator(
-      {config.model_dir, config.device, config.max_batch,
-       opt.count("chat-template") ? std::optional(opt["chat-template"].as<std::string>()) : std::nullopt});
+  const auto chat_template =
+      opt.count("chat-template") ? std::optional(opt["chat-template"].as<std::string>()) : std::nullopt;
+  auto generator =
+      evaluator::open_runtime_generator({config.model_dir, config.device, config.max_batch, chat_template});
+  check_prompts_fit_context(config.model_dir, chat_template, loaded, config.limit, config.sampling.max_new_tokens);
   graders::sandbox::PoolOptions pool_options;
   pool_options.worker_exe = grader_worker_path();
   pool_options.n_workers = opt["graders"].as<int>();
   graders::sandbox::GraderPool pool(pool_options);
   evaluator::PoolGrading grading(pool);
+  DatabaseRunLock run_lock(config.db_path, std::cerr);
   results::Database db(config.db_path.string());
 
   std::signal(SIGINT, on_sigint);
