@@ -11,10 +11,10 @@
 
 namespace rbench::tasks {
 
-// math500, aime24, aime25, gpqa_diamond, smoke.
+// math500, aime24, aime25, gpqa_diamond, smoke, arith (smoke and arith are built in).
 std::vector<std::string> task_names();
 
-// The files tried for `name`, in order (empty for the built-in smoke task):
+// The files tried for `name`, in order (empty for the built-in smoke and arith tasks):
 //   math500: math500.jsonl, test.jsonl;  aime24: aime24.jsonl;  aime25: aime25.jsonl;
 //   gpqa_diamond: gpqa/dataset.zip, dataset.zip, gpqa_diamond.csv, gpqa/gpqa_diamond.csv.
 std::vector<std::filesystem::path> candidate_files(const std::string& name, const std::filesystem::path& data_dir);

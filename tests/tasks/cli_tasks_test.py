@@ -30,12 +30,13 @@ def main():
     code, out, err = run_tasks("--data-dir", os.environ["RBENCH_TEST_DATA"], "--json")
     check(code == 0, f"exit code {code} on the real data: {err}")
     listing = {t["name"]: t for t in json.loads(out)["tasks"]}
-    check(list(listing) == ["math500", "aime24", "aime25", "gpqa_diamond", "smoke"], f"task order {list(listing)}")
+    check(list(listing) == ["math500", "aime24", "aime25", "gpqa_diamond", "smoke", "arith"], f"task order {list(listing)}")
     for name, (count, sha) in EXPECTED.items():
         task = listing.get(name, {})
         check(task.get("problems") == count, f"{name}: {task.get('problems')} problems, expected {count}")
         check(task.get("sha256") == sha, f"{name}: sha256 {task.get('sha256')}")
     check(listing["smoke"].get("problems", 0) >= 20, "smoke has fewer than 20 problems")
+    check(listing["arith"].get("problems", 0) == 100, "arith does not have 100 problems")
 
     with tempfile.TemporaryDirectory(dir=os.environ["RBENCH_TEST_TMP"]) as empty:
         env = dict(os.environ, RBENCH_DATA=empty)  # no --data-dir: the environment variable is used
@@ -44,8 +45,8 @@ def main():
         result = json.loads(out)
         check(result["data_dir"] == empty, f"data_dir {result['data_dir']} is not RBENCH_DATA")
         for task in result["tasks"]:
-            if task["name"] == "smoke":
-                check("problems" in task, "smoke did not load")
+            if task["name"] in ("smoke", "arith"):
+                check("problems" in task, f"{task['name']} (built in) did not load")
             else:
                 check(empty in task.get("error", "") and "fetch-datasets.sh" in task.get("error", ""),
                       f"{task['name']}: error does not say where it looked: {task}")

@@ -15,7 +15,7 @@ namespace {
 using namespace rbench::tasks::testing;
 
 TEST(TasksRegistry, NamesAreTheFiveTasks) {
-  EXPECT_EQ(task_names(), (std::vector<std::string>{"math500", "aime24", "aime25", "gpqa_diamond", "smoke"}));
+  EXPECT_EQ(task_names(), (std::vector<std::string>{"math500", "aime24", "aime25", "gpqa_diamond", "smoke", "arith"}));
 }
 
 TEST(TasksRegistry, UnknownNameListsTheKnownOnes) {
