@@ -1,7 +1,7 @@
 # Run at build time (cmake -P): fails when a source includes a header its folder must not see.
 #   runtime, tasks, graders, results: only their own folder.
 #   evaluator (library): tasks, graders, results; the runtime only through its public top-level headers
-#     (runtime/engine.h, runtime/request.h, runtime/tokenizer.h, runtime/tools.h), and only from evaluator/runtime_adapter.*.
+#     (runtime/engine.h, runtime/request.h, runtime/tokenizer.h, runtime/tools.h, runtime/training.h), and only from evaluator/runtime_adapter.*.
 #   evaluator/cli: any folder, but of the runtime only the public top-level headers.
 #   tests, scripts: anything.
 cmake_policy(SET CMP0057 NEW)  # if(IN_LIST)
@@ -22,7 +22,7 @@ foreach(folder IN LISTS folders)
       if(folder STREQUAL "evaluator")
         if(top MATCHES "^(tasks|graders|results)$")
           set(ok TRUE)
-        elseif(inc MATCHES "^runtime/(engine|request|tokenizer|tools)\\.h$" AND rel MATCHES "^evaluator/(cli/|runtime_adapter)")
+        elseif(inc MATCHES "^runtime/(engine|request|tokenizer|tools|training)\\.h$" AND rel MATCHES "^evaluator/(cli/|runtime_adapter)")
           set(ok TRUE)
         endif()
       endif()
