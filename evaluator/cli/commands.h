@@ -17,6 +17,7 @@ int cmd_score(const Args& args);       // logits of a token sequence (prefill or
 int cmd_generate(const Args& args);    // stream one completion with the chat template applied
 int cmd_grade(const Args& args);       // grade predictions against gold answers in the sandbox
 int cmd_run(const Args& args);         // evaluate a checkpoint on a suite (resumable)
+int cmd_train_default(const Args& args);  // train the embedded default model (tiny SambaY on arithmetic)
 int cmd_runs(const Args& args);        // list the runs of a results database
 int cmd_show(const Args& args);        // a run's summary, or a sample's trace with answer and verdict
 int cmd_compare(const Args& args);     // runs side by side with paired differences and tests

@@ -32,6 +32,7 @@ constexpr Command kCommands[] = {
     {"generate", "stream one completion for a prompt (chat template applied)", cmd_generate},
     {"grade", "grade predictions against gold answers in the sandbox", cmd_grade},
     {"run", "evaluate a checkpoint on a suite (resumable)", cmd_run},
+    {"train-default", "train the embedded default model (tiny SambaY on arithmetic)", cmd_train_default},
     {"runs", "list the runs of a results database", cmd_runs},
     {"show", "a run's summary, or a sample's trace with its answer and verdict", cmd_show},
     {"compare", "compare runs (or models' newest runs) task by task with paired tests", cmd_compare},
