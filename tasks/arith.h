@@ -1,6 +1,6 @@
 // Synthetic arithmetic word problems with worked, digit-by-digit solutions: the training corpus of rbench's
 // embedded default model and the built-in `arith` task that evaluates it. Four kinds: addition and subtraction
-// of numbers up to three digits, a number up to three digits times one digit, and linear equations a x + b = c.
+// of numbers up to three digits, a number up to two digits times one digit, and linear equations a x + b = c.
 // Every solution is a few short, regular lines (one per digit, right to left, with the carry or borrow written
 // out) ending in \boxed{answer}, so a model of a few million parameters can learn it.
 // A problem's canonical key ("add:47:85") is hashed; the keys in the reserved bucket form the held-out `arith`
