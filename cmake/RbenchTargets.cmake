@@ -33,7 +33,8 @@ function(rbench_add_gtest name)
   set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
   target_link_libraries(${name} PRIVATE ${A_LINK} GTest::gtest GTest::gtest_main Threads::Threads)
   target_compile_options(${name} PRIVATE -Wall -Wextra)
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST)
+  # A generous discovery timeout: listing a LibTorch test binary takes seconds on a loaded 2-core machine.
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 120)
   # gtest_discover_tests(PROPERTIES ENVIRONMENT <list>) keeps only the list's first entry (CMake 3.25 splits
   # the list into separate property arguments), so the environment is set by a script that ctest runs after
   # discovery, on every test of this executable (the ${name}_TESTS list that discovery fills).

@@ -87,6 +87,9 @@ TEST(RuntimeGpu, FullSizeRandomWeightsLoadAndGenerate) {
                            {"layer_norm_eps", 1e-5}, {"tie_word_embeddings", true}};
   std::ofstream(dir / "config.json") << config.dump();
   const SambaYConfig parsed = parse_sambay_config(dir / "config.json");
+  // The caching allocator knows a device only once CUDA is initialised on it; before that resetPeakStats throws
+  // "Invalid device argument".
+  (void)at::zeros({1}, at::TensorOptions().device(at::kCUDA));
   at::accelerator::resetPeakStats(0);
   auto t0 = std::chrono::steady_clock::now();
   RandomSource source(1);
