@@ -97,7 +97,7 @@ int cmd_train_default(const Args& args) {
   std::cout << "trained " << o.out_dir.string() << ": " << report.n_params << " parameters, vocab " << report.vocab
             << ", " << report.steps << " steps of " << o.batch_size << " (longest sequence " << report.max_tokens
             << " tokens), loss " << std::setprecision(4) << report.first_loss << " -> " << report.final_loss << ", "
-            << std::setprecision(1) << report.seconds << " s" << (report.stopped_by_time ? " (stopped by --minutes)" : "")
+            << std::fixed << std::setprecision(1) << report.seconds << " s" << (report.stopped_by_time ? " (stopped by --minutes)" : "")
             << "\n";
   return 0;
 }
