@@ -14,6 +14,7 @@ int cmd_tokenize(const Args& args);    // JSON lines {"text"} -> {"ids"}
 int cmd_detokenize(const Args& args);  // JSON lines {"ids"} -> {"text"}
 int cmd_make_tiny(const Args& args);   // write a random tiny checkpoint in HF layout
 int cmd_score(const Args& args);       // logits of a token sequence (prefill or stepwise)
+int cmd_bench(const Args& args);       // prefill/decode speed against the bytes-per-step roofline
 int cmd_generate(const Args& args);    // stream one completion with the chat template applied
 int cmd_grade(const Args& args);       // grade predictions against gold answers in the sandbox
 int cmd_run(const Args& args);         // evaluate a checkpoint on a suite (resumable)

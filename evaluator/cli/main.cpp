@@ -1,5 +1,6 @@
 // Entry point of the rbench CLI: dispatches `rbench <command> ...` to the subcommand table below.
 // Exceptions escaping a subcommand become one clear line on stderr and exit code 1, never a crash.
+#include <algorithm>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -29,6 +30,7 @@ constexpr Command kCommands[] = {
     {"detokenize", "JSON lines {\"ids\"} on stdin -> {\"text\"} on stdout", cmd_detokenize},
     {"make-tiny", "write a random tiny checkpoint in Hugging Face layout", cmd_make_tiny},
     {"score", "write the logits of a token sequence to a safetensors file", cmd_score},
+    {"bench", "prefill/decode speed of a model or random weights against the bytes-per-step roofline", cmd_bench},
     {"generate", "stream one completion for a prompt (chat template applied)", cmd_generate},
     {"grade", "grade predictions against gold answers in the sandbox", cmd_grade},
     {"run", "evaluate a checkpoint on a suite (resumable)", cmd_run},
@@ -43,7 +45,9 @@ constexpr Command kCommands[] = {
 
 void print_usage(std::ostream& out) {
   out << "usage: rbench <command> [options]   (rbench <command> --help for its options)\n\ncommands:\n";
-  for (const auto& c : kCommands) out << "  " << c.name << std::string(12 - std::strlen(c.name), ' ') << c.summary << "\n";
+  std::size_t width = 0;
+  for (const auto& c : kCommands) width = std::max(width, std::strlen(c.name));
+  for (const auto& c : kCommands) out << "  " << c.name << std::string(width + 2 - std::strlen(c.name), ' ') << c.summary << "\n";
 }
 
 }  // namespace
