@@ -48,6 +48,10 @@ TEST(KernelsReference, SelectiveStateUpdateNamesTheBadTensor) {
     EXPECT_NE(std::string(e.what()).find("'B'"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("[2, 4]"), std::string::npos) << e.what();
   }
+  // bfloat16 inputs with a float32 state are accepted.
+  const at::Tensor xb = x.to(at::kBFloat16), nb = at::zeros({2, 4}, at::kBFloat16);
+  EXPECT_EQ(selective_state_update(state, xb, xb, A, nb, nb, D, xb, at::Tensor(), true).sizes(),
+            (at::IntArrayRef{2, 8}));
   EXPECT_THROW(selective_state_update(state, x.to(at::kBFloat16), x, A, at::zeros({2, 4}), at::zeros({2, 4}), D,
                                       at::Tensor(), at::Tensor(), true),
                std::invalid_argument);  // dt's dtype differs from x's

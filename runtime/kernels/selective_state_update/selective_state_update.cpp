@@ -45,7 +45,11 @@ void check_selective_state_update_args(const at::Tensor& state, const at::Tensor
   const int64_t n_seq = state.size(0), d_inner = state.size(1), n_state = state.size(2);
   expect(state, "state", {n_seq, d_inner, n_state}, state, true);
   if (!state.is_contiguous()) throw std::invalid_argument("selective_state_update: tensor 'state' must be contiguous");
-  expect(x, "x", {n_seq, d_inner}, state, false);
+  expect(x, "x", {n_seq, d_inner}, x, false);  // x may be float32, bfloat16 or float16; it sets the others' dtype
+  if (x.device() != state.device()) {
+    throw std::invalid_argument("selective_state_update: tensor 'x': expected device " + state.device().str() +
+                                ", got " + x.device().str());
+  }
   const at::Tensor& io = x;  // x sets the dtype of dt, z, B, C
   const auto same = [&](const at::Tensor& t, const char* name, std::vector<int64_t> shape) {
     expect(t, name, std::move(shape), io, false);
