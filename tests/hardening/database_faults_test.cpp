@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -191,16 +194,27 @@ void expect_one_complete_reference_run(const std::string& db) {
 TEST(HardeningDatabase, SecondRbenchOnABusyDatabaseWaitsSaysWhyThenFinishes) {
   const auto dir = fresh_dir("hardening-second-writer");
   const std::string db = (dir / "shared.sqlite").string();
-  const pid_t first = start_writer(run_args(db), dir, "first");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (check_invariants(db).samples < 1 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // The test holds the run lock the way a running rbench does (its pid written in the lock file), so the second
+  // process certainly finds the database busy: a real first writer on a tiny run can finish before it starts.
+  const int lock = ::open((db + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  ASSERT_GE(lock, 0);
+  ASSERT_EQ(::flock(lock, LOCK_EX), 0);
+  const std::string holder = "424242";
+  ASSERT_EQ(::pwrite(lock, holder.data(), holder.size(), 0), static_cast<ssize_t>(holder.size()));
+
   const pid_t second = start_writer(run_args(db), dir, "second");
-  EXPECT_EQ(wait_exit_code(first), 0) << read_text(dir / "first.err");
-  EXPECT_EQ(wait_exit_code(second), 0) << read_text(dir / "second.err");
-  const std::string said = read_text(dir / "second.err");
-  EXPECT_NE(said.find("another rbench run (pid " + std::to_string(first)), std::string::npos) << said;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::string said;
+  while ((said = read_text(dir / "second.err")).find("waiting for it to finish") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_NE(said.find("another rbench run (pid " + holder + ")"), std::string::npos) << said;
   EXPECT_NE(said.find("waiting for it to finish"), std::string::npos) << said;
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(check_invariants(db).samples, 0) << "the waiting process wrote while another held the database";
+
+  ::close(lock);  // the "first run" ends: the waiting one goes on
+  EXPECT_EQ(wait_exit_code(second), 0) << read_text(dir / "second.err");
   expect_one_complete_reference_run(db);
 }
 
