@@ -7,9 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "runtime/layers/attention.h"
-#include "runtime/layers/dense.h"
-#include "runtime/layers/mamba_mixer.h"
+#include "runtime/models/sambay_model.h"
 
 namespace rbench::runtime {
 
@@ -31,41 +29,7 @@ void add_attention_specs(std::vector<TensorSpec>& specs, const SambaYConfig& c, 
   }
 }
 
-class SambaYModel final : public Model {
- public:
-  SambaYModel(const SambaYConfig& config, TensorSource& source, const std::string& device);
-
-  SequenceState new_sequence() const override { return SequenceState(state_spec_); }
-  at::Tensor forward(SequenceState& state, const at::Tensor& ids, LogitsWanted wanted) override;
-  int64_t vocab_size() const override { return config_.vocab; }
-  at::Device device() const override { return device_; }
-  int64_t n_params() const override { return n_params_; }
-  std::string dtype_name() const override { return compute_ == at::kFloat ? "float32" : "bfloat16"; }
-
- private:
-  struct Layer {
-    LayerKind kind;
-    layers::LayerNormWeights norm1, norm2;
-    layers::GatedMlpWeights mlp;
-    layers::MambaWeights mamba;
-    layers::AttentionWeights attn;
-    layers::GmuWeights gmu;
-  };
-
-  at::Tensor take(TensorSource& source, const TensorSpec& spec, at::ScalarType dtype);
-  at::Tensor mix(Layer& layer, std::size_t index, const at::Tensor& x, SequenceState& state, int64_t pos0,
-                 const at::Tensor& q_positions, at::Tensor& memory);
-
-  SambaYConfig config_;
-  at::Device device_;
-  at::ScalarType compute_;
-  StateSpec state_spec_;
-  at::Tensor embed_, lm_head_;
-  layers::LayerNormWeights final_norm_;
-  std::vector<Layer> layers_;
-  int64_t first_cross_layer_;  // index of the first cross-decoder layer, n_layers when none
-  int64_t n_params_ = 0;
-};
+}  // namespace
 
 at::Tensor SambaYModel::take(TensorSource& source, const TensorSpec& spec, at::ScalarType dtype) {
   at::Tensor t = source.get(spec, dtype, device_);
@@ -193,8 +157,6 @@ at::Tensor SambaYModel::forward(SequenceState& state, const at::Tensor& ids, Log
   at::Tensor h = layers::layer_norm(residual.to(compute_), final_norm_, config_.norm_eps);
   return at::linear(h, lm_head_).to(at::kFloat);
 }
-
-}  // namespace
 
 std::vector<TensorSpec> sambay_tensor_manifest(const SambaYConfig& c) {
   std::vector<TensorSpec> specs;
