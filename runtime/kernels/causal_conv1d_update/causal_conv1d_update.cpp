@@ -25,12 +25,20 @@ std::string describe(const at::Tensor& t) {
 }  // namespace
 
 void check_causal_conv1d_update_args(const at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                     const at::Tensor& bias) {
+                                     const at::Tensor& bias, const at::Tensor& slots) {
   if (!conv_state.defined() || conv_state.dim() != 3 || !conv_state.is_contiguous()) {
     fail("conv_state", "a contiguous [B, W-1, d]", conv_state);
   }
-  const int64_t n_seq = conv_state.size(0), kept = conv_state.size(1), d = conv_state.size(2);
+  const int64_t n_rows = conv_state.size(0), kept = conv_state.size(1), d = conv_state.size(2);
   const auto same_place = [&](const at::Tensor& t) { return t.device() == conv_state.device(); };
+  int64_t n_seq = n_rows;  // without slots, state row b belongs to sequence b
+  if (slots.defined()) {
+    if (slots.dim() != 1 || slots.scalar_type() != at::kLong || !same_place(slots) || slots.size(0) > n_rows) {
+      fail("slots", "int64 [B] with B <= " + std::to_string(n_rows) + " (state rows) on " + conv_state.device().str(),
+           slots);
+    }
+    n_seq = slots.size(0);
+  }
   if (!x.defined() || x.sizes() != at::IntArrayRef{n_seq, d} || x.scalar_type() != conv_state.scalar_type() ||
       !same_place(x)) {
     fail("x", "[B, d] like conv_state (" + describe(conv_state) + ")", x);
@@ -45,11 +53,11 @@ void check_causal_conv1d_update_args(const at::Tensor& conv_state, const at::Ten
 }
 
 at::Tensor causal_conv1d_update(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                const at::Tensor& bias, bool silu) {
+                                const at::Tensor& bias, bool silu, const at::Tensor& slots) {
 #ifdef RBENCH_HAVE_CUDA
-  if (conv_state.is_cuda()) return causal_conv1d_update_cuda(conv_state, x, weight, bias, silu);
+  if (conv_state.is_cuda()) return causal_conv1d_update_cuda(conv_state, x, weight, bias, silu, slots);
 #endif
-  return causal_conv1d_update_ref(conv_state, x, weight, bias, silu);
+  return causal_conv1d_update_ref(conv_state, x, weight, bias, silu, slots);
 }
 
 }  // namespace rbench::runtime::kernels

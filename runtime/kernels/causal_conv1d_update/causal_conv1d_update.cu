@@ -1,7 +1,8 @@
 // CUDA causal conv decode step; the math and shapes are in causal_conv1d_update.h, the oracle is
 // causal_conv1d_update_ref.cpp. One thread per (sequence, channel): it reads the W-1 kept inputs and x, writes the
 // output and the shifted state. Neighbouring threads take neighbouring channels, so every access is coalesced;
-// the step moves 2 * B * (W-1) * d state elements and is bound by that traffic.
+// the step moves 2 * B * (W-1) * d state elements and is bound by that traffic. With slots, sequence b uses state row
+// slots[b], read on the device (no host sync: the launch can be captured in a CUDA graph).
 #include <ATen/Dispatch.h>
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -17,12 +18,18 @@ constexpr int kThreads = 256;
 constexpr int kMaxWidth = 8;  // taps held in registers; Mamba uses 4
 
 template <typename T>
-__global__ void causal_conv1d_update_kernel(T* state, const T* x, const float* weight, const float* bias, float* out,
-                                            int64_t n_seq, int64_t d, int width, bool silu) {
+__global__ void causal_conv1d_update_kernel(T* state, const int64_t* slots, int64_t n_state_rows, const T* x,
+                                            const float* weight, const float* bias, float* out, int64_t n_seq,
+                                            int64_t d, int width, bool silu) {
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;  // b * d + channel
   if (i >= n_seq * d) return;
   const int64_t b = i / d, c = i % d;
-  T* s = state + b * (width - 1) * d + c;  // tap k of this channel at s[k * d]
+  const int64_t slot = slots ? slots[b] : b;
+  if (slot < 0 || slot >= n_state_rows) {  // a bad slot cannot throw here; see the header
+    out[i] = __int_as_float(0x7fc00000);
+    return;
+  }
+  T* s = state + slot * (width - 1) * d + c;  // tap k of this channel at s[k * d]
   T window[kMaxWidth];
   for (int k = 0; k < width - 1; ++k) window[k] = s[k * d];
   window[width - 1] = x[i];
@@ -37,21 +44,23 @@ __global__ void causal_conv1d_update_kernel(T* state, const T* x, const float* w
 }  // namespace
 
 at::Tensor causal_conv1d_update_cuda(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                     const at::Tensor& bias, bool silu) {
-  check_causal_conv1d_update_args(conv_state, x, weight, bias);
-  const int64_t n_seq = conv_state.size(0), d = conv_state.size(2);
+                                     const at::Tensor& bias, bool silu, const at::Tensor& slots) {
+  check_causal_conv1d_update_args(conv_state, x, weight, bias, slots);
+  const int64_t n_seq = x.size(0), d = conv_state.size(2);
   const int width = static_cast<int>(conv_state.size(1)) + 1;
   TORCH_CHECK(width <= kMaxWidth, "causal_conv1d_update_cuda: conv width ", width, " exceeds ", kMaxWidth);
   const c10::cuda::CUDAGuard guard(conv_state.device());
   const at::Tensor xc = x.contiguous(), wc = weight.contiguous();
   const at::Tensor bc = bias.defined() ? bias.contiguous() : bias;
+  const at::Tensor slotsc = slots.defined() ? slots.contiguous() : slots;
   at::Tensor out = at::empty({n_seq, d}, x.options().dtype(at::kFloat));  // [B, d]
   if (n_seq * d == 0) return out;
   const auto n_blocks = static_cast<unsigned>((n_seq * d + kThreads - 1) / kThreads);
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream();
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kBFloat16, at::kHalf, x.scalar_type(), "causal_conv1d_update_cuda", [&] {
     causal_conv1d_update_kernel<scalar_t><<<n_blocks, kThreads, 0, stream>>>(
-        conv_state.data_ptr<scalar_t>(), xc.data_ptr<scalar_t>(), wc.data_ptr<float>(),
+        conv_state.data_ptr<scalar_t>(), slotsc.defined() ? slotsc.data_ptr<int64_t>() : nullptr, conv_state.size(0),
+        xc.data_ptr<scalar_t>(), wc.data_ptr<float>(),
         bc.defined() ? bc.data_ptr<float>() : nullptr, out.data_ptr<float>(), n_seq, d, width, silu);
     C10_CUDA_KERNEL_LAUNCH_CHECK();
   });

@@ -5,6 +5,10 @@
 // Shapes: conv_state [B, W-1, d] and x [B, d] in one dtype (float32, bfloat16 or float16); the [W-1, d] layout per
 // sequence is the runtime's MambaState::conv, so a channel's taps are d apart and a warp reads consecutive
 // channels. weight [d, W] float32 (tap W-1 multiplies x), bias [d] float32 (optional). Returns out [B, d] float32.
+// Slots (optional, for a state pool): slots int64 [B] on the state's device; then conv_state is [S, W-1, d] with
+// S >= B and sequence b reads and shifts conv_state[slots[b]] in place; the other rows are untouched. Slots must be
+// distinct and in [0, S): the reference checks this on CPU; the kernel cannot without a host read (it would break
+// CUDA-graph capture), so it leaves the state of an out-of-range slot alone and writes NaN to that row of out.
 // causal_conv1d_update dispatches CUDA tensors to the kernel (when built with CUDA) and CPU tensors to
 // causal_conv1d_update_ref, the plain LibTorch oracle with the same signature.
 #pragma once
@@ -14,17 +18,17 @@
 namespace rbench::runtime::kernels {
 
 at::Tensor causal_conv1d_update(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                const at::Tensor& bias, bool silu);
+                                const at::Tensor& bias, bool silu, const at::Tensor& slots = {});
 
 at::Tensor causal_conv1d_update_ref(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                    const at::Tensor& bias, bool silu);
+                                    const at::Tensor& bias, bool silu, const at::Tensor& slots = {});
 
 // The CUDA kernel (defined only when built with CUDA); launched on the current stream.
 at::Tensor causal_conv1d_update_cuda(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                     const at::Tensor& bias, bool silu);
+                                     const at::Tensor& bias, bool silu, const at::Tensor& slots = {});
 
 // Throws with the tensor's name, expected and actual shape/dtype/device when the arguments do not fit.
 void check_causal_conv1d_update_args(const at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                     const at::Tensor& bias);
+                                     const at::Tensor& bias, const at::Tensor& slots = {});
 
 }  // namespace rbench::runtime::kernels

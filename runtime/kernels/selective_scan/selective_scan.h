@@ -1,16 +1,35 @@
-// Mamba-1 selective scan: the recurrence h_t = exp(dt_t * A) * h_{t-1} + dt_t * B_t * x_t, y_t = C_t . h_t + D * x_t,
-// for a chunk of L tokens (prefill; the decode step is kernels/selective_state_update). All inputs and the state are float32.
-// Shapes: x, dt [L, d_inner]; A [d_inner, N]; B, C [L, N]; D [d_inner]; state [d_inner, N] (updated in place).
-// The _ref versions are plain LibTorch: the oracle for any fused CUDA kernel (issue 7).
+// Mamba-1 selective scan over a chunk of L tokens of one sequence (prefill; the decode step is
+// kernels/selective_state_update):
+//   dt'_t = softplus(dt_t + dt_bias) when asked, else dt_t + dt_bias (dt_bias optional);
+//   h_t = exp(dt'_t * A) * h_{t-1} + dt'_t * x_t * B_t;   y_t = (C_t . h_t + D * x_t) * (z given ? silu(z_t) : 1).
+// Shapes: x, dt, z [L, d_inner]; B, C [L, N] (x, dt, z, B, C share one dtype: float32, bfloat16 or float16; rows may be
+// strided, e.g. column slices of one projection output, as long as each row is contiguous); A [d_inner, N],
+// D [d_inner], dt_bias [d_inner] float32; state [d_inner, N] float32 contiguous, enters as h_{-1} and leaves as
+// h_{L-1}. Returns y [L, d_inner] float32.
+// selective_scan dispatches: CUDA tensors go to the kernel (when built with CUDA), CPU tensors to selective_scan_ref,
+// the plain LibTorch oracle with the same signature.
 #pragma once
 
 #include <ATen/ATen.h>
 
 namespace rbench::runtime::kernels {
 
-// Returns y [L, d_inner]; `state` enters as h_{-1} and leaves as h_{L-1}.
-at::Tensor selective_scan_ref(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& B,
-                              const at::Tensor& C, const at::Tensor& D, at::Tensor& state);
+at::Tensor selective_scan(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& B,
+                          const at::Tensor& C, const at::Tensor& D, at::Tensor& state, const at::Tensor& z = {},
+                          const at::Tensor& dt_bias = {}, bool dt_softplus = false);
 
+at::Tensor selective_scan_ref(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& B,
+                              const at::Tensor& C, const at::Tensor& D, at::Tensor& state, const at::Tensor& z = {},
+                              const at::Tensor& dt_bias = {}, bool dt_softplus = false);
+
+// The CUDA kernel (defined only when built with CUDA); launched on the current stream, no host sync.
+at::Tensor selective_scan_cuda(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& B,
+                               const at::Tensor& C, const at::Tensor& D, at::Tensor& state, const at::Tensor& z = {},
+                               const at::Tensor& dt_bias = {}, bool dt_softplus = false);
+
+// Throws with the tensor's name, expected and actual shape/dtype/device when the arguments do not fit.
+void check_selective_scan_args(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& B,
+                               const at::Tensor& C, const at::Tensor& D, const at::Tensor& state, const at::Tensor& z,
+                               const at::Tensor& dt_bias);
 
 }  // namespace rbench::runtime::kernels

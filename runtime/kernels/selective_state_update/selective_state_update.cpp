@@ -37,14 +37,26 @@ void expect(const at::Tensor& t, const char* name, std::vector<int64_t> shape, c
 
 void check_selective_state_update_args(const at::Tensor& state, const at::Tensor& x, const at::Tensor& dt,
                                        const at::Tensor& A, const at::Tensor& B, const at::Tensor& C,
-                                       const at::Tensor& D, const at::Tensor& z, const at::Tensor& dt_bias) {
+                                       const at::Tensor& D, const at::Tensor& z, const at::Tensor& dt_bias,
+                                       const at::Tensor& slots) {
   if (!state.defined() || state.dim() != 3) {
     throw std::invalid_argument("selective_state_update: tensor 'state': expected [B, d_inner, N], got " +
                                 (state.defined() ? shape_text(state.sizes()) : std::string("undefined")));
   }
-  const int64_t n_seq = state.size(0), d_inner = state.size(1), n_state = state.size(2);
-  expect(state, "state", {n_seq, d_inner, n_state}, state, true);
+  const int64_t n_rows = state.size(0), d_inner = state.size(1), n_state = state.size(2);
+  expect(state, "state", {n_rows, d_inner, n_state}, state, true);
   if (!state.is_contiguous()) throw std::invalid_argument("selective_state_update: tensor 'state' must be contiguous");
+  int64_t n_seq = n_rows;  // without slots, state row b belongs to sequence b
+  if (slots.defined()) {
+    if (slots.dim() != 1 || slots.scalar_type() != at::kLong || slots.device() != state.device() ||
+        slots.size(0) > n_rows) {
+      throw std::invalid_argument("selective_state_update: tensor 'slots': expected int64 [B] with B <= " +
+                                  std::to_string(n_rows) + " (state rows) on " + state.device().str() + ", got " +
+                                  shape_text(slots.sizes()) + " " + at::toString(slots.scalar_type()) + " on " +
+                                  slots.device().str());
+    }
+    n_seq = slots.size(0);
+  }
   expect(x, "x", {n_seq, d_inner}, x, false);  // x may be float32, bfloat16 or float16; it sets the others' dtype
   if (x.device() != state.device()) {
     throw std::invalid_argument("selective_state_update: tensor 'x': expected device " + state.device().str() +
@@ -65,11 +77,11 @@ void check_selective_state_update_args(const at::Tensor& state, const at::Tensor
 
 at::Tensor selective_state_update(at::Tensor& state, const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A,
                                   const at::Tensor& B, const at::Tensor& C, const at::Tensor& D, const at::Tensor& z,
-                                  const at::Tensor& dt_bias, bool dt_softplus) {
+                                  const at::Tensor& dt_bias, bool dt_softplus, const at::Tensor& slots) {
 #ifdef RBENCH_HAVE_CUDA
-  if (state.is_cuda()) return selective_state_update_cuda(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus);
+  if (state.is_cuda()) return selective_state_update_cuda(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus, slots);
 #endif
-  return selective_state_update_ref(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus);
+  return selective_state_update_ref(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus, slots);
 }
 
 }  // namespace rbench::runtime::kernels
