@@ -1,0 +1,500 @@
+// CUDA batched decode attention (flash-decoding with the differential pairing fused); the math and shapes are in
+// decode_attention.h, the oracle is decode_attention_ref.cpp.
+// Work split: one thread block per (sequence, K/V group, query tile, key chunk). A group is the NK key heads whose
+// K and V the block streams exactly once: NK = 1 for plain GQA (kv head h, query heads h r .. h r + r-1), NK = 2 for
+// differential attention (kv heads 2g, 2g+1; query pairs g r .. g r + r-1, both branches). Every query of the group
+// keeps its own online-softmax state (max, sum, accumulator over all NK value heads, width NK dh), so one read of
+// K/V serves both branches of all r pairs. Up to kMaxQueriesPerHead queries per key head live in registers; larger
+// ratios take extra query tiles (re-reading K/V, never needed by SambaY's r = 2 or Phi3's r = 3).
+// Inside a block: a lane owns an 8-element slice of one head of one key (16-byte loads for bf16/fp16), dh / 8
+// lanes hold a head vector, NK dh / 8 lanes a key, and a warp takes 32 / (NK dh / 8) consecutive keys per step
+// with U steps of loads in flight. Logits are pre-scaled by log2(e) for exp2f; everything accumulates in float32.
+// The key axis C is split into chunks sized from host-known shapes only (B, groups, C, SM count), so the launch
+// never reads lengths on the host and can be captured in a CUDA graph; chunks past a sequence's length write an
+// empty partial and exit. A second kernel merges the partial (max, sum, accumulator) of the chunks in float32,
+// normalises, and applies the output step (plain: cast; differential: a1 - lambda a2, RMS sub-norm, subln and
+// (1 - lambda_init), rounded where the reference rounds). Bytes moved: each valid K/V byte once, plus partials of
+// B * groups * splits * NQ * (NK dh + 2) float32, small against the cache for any context worth splitting.
+#include <ATen/cuda/CUDAContext.h>
+#include <c10/cuda/CUDAException.h>
+#include <c10/cuda/CUDAGuard.h>
+#include <c10/cuda/CUDAStream.h>
+#include <cuda_fp16.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+
+#include "runtime/kernels/decode_attention/decode_attention.h"
+
+namespace rbench::runtime::kernels {
+
+namespace {
+
+constexpr int kWarps = 4;
+constexpr int kThreads = 32 * kWarps;
+constexpr int kSlice = 8;                 // cache elements per lane per load
+constexpr int kMaxQueriesPerHead = 4;     // R: queries per key head held in registers by one block
+constexpr int64_t kMinChunk = 128;        // keys: below this a block's start-up cost dominates its reads
+constexpr int64_t kMaxChunk = 2048;       // keys: longer chunks leave a long tail when blocks outnumber SMs
+constexpr int64_t kMaxSplits = 512;       // bounds the combine kernel's shared weight table
+constexpr int64_t kChunkAlign = 64;
+constexpr int kBlocksPerSm = 4;           // target resident blocks per SM when choosing the split count
+constexpr float kLog2e = 1.4426950408889634f;
+constexpr float kSubNormEps = 1e-5f;
+static_assert(kMaxQueriesPerHead <= kWarps, "the differential epilogue gives each query pair one warp");
+
+template <typename T>
+struct DecodeArgs {
+  const T* q;              // [B, Hq, dh]
+  const T* k;              // [S, Hkv, C, dh]
+  const T* v;              // [S, Hkv, C, dh]
+  const int64_t* slots;    // [B]
+  const int64_t* lengths;  // [B]
+  const T* subln;          // [2 dh], differential only
+  T* out;                  // [B, Hq dh]
+  float* part_acc;         // [B, n_gq, n_splits, NQ, NK dh]: unnormalised accumulators of each chunk
+  float* part_ml;          // [B, n_gq, n_splits, NQ, 2]: (max in log2 units, sum of exp2) of each chunk
+  int64_t n_slots, n_heads, n_kv_heads, capacity, chunk;
+  int ratio;               // r = Hq / Hkv: query heads per kv head (plain), query pairs per group (differential)
+  int n_qtiles, n_gq, n_splits;
+  float q_scale;           // softmax scale * log2(e)
+  float lambda, out_scale; // differential: lambda and (1 - lambda_init)
+};
+
+// The length sequence b attends over, or 0 when its slot or length is out of range (its row becomes NaN).
+template <typename T>
+__device__ int64_t checked_length(const DecodeArgs<T>& a, int b, int64_t* slot) {
+  const int64_t s = a.slots[b], len = a.lengths[b];
+  *slot = s;
+  return (s >= 0 && s < a.n_slots && len >= 1 && len <= a.capacity) ? len : 0;
+}
+
+// 8 consecutive cache elements as raw 16-byte words (one for 2-byte types, two for float32) and as float32.
+template <typename T>
+struct Slice {
+  static constexpr int kWords = sizeof(T) / 2;
+  uint4 w[kWords];
+
+  __device__ void load(const T* p) {
+    const uint4* src = reinterpret_cast<const uint4*>(p);
+#pragma unroll
+    for (int i = 0; i < kWords; ++i) w[i] = __ldg(src + i);
+  }
+  __device__ void clear() {
+#pragma unroll
+    for (int i = 0; i < kWords; ++i) w[i] = make_uint4(0u, 0u, 0u, 0u);
+  }
+  __device__ void to_float(float (&f)[kSlice]) const {
+    if constexpr (std::is_same_v<T, float>) {
+#pragma unroll
+      for (int i = 0; i < kWords; ++i) {
+        f[4 * i + 0] = __uint_as_float(w[i].x);
+        f[4 * i + 1] = __uint_as_float(w[i].y);
+        f[4 * i + 2] = __uint_as_float(w[i].z);
+        f[4 * i + 3] = __uint_as_float(w[i].w);
+      }
+    } else {
+      const unsigned words[4] = {w[0].x, w[0].y, w[0].z, w[0].w};  // element 2i in the low half of word i
+#pragma unroll
+      for (int i = 0; i < 4; ++i) {
+        if constexpr (std::is_same_v<T, c10::BFloat16>) {
+          f[2 * i] = __uint_as_float(words[i] << 16);
+          f[2 * i + 1] = __uint_as_float(words[i] & 0xffff0000u);
+        } else {
+          f[2 * i] = __half2float(__ushort_as_half(static_cast<unsigned short>(words[i] & 0xffffu)));
+          f[2 * i + 1] = __half2float(__ushort_as_half(static_cast<unsigned short>(words[i] >> 16)));
+        }
+      }
+    }
+  }
+};
+
+// Folds the softmax state (mo, lo, ao) into (m, l, acc); both may be empty (max -inf, sum 0, accumulator 0).
+__device__ inline void merge_state(float& m, float& l, float (&acc)[kSlice], float mo, float lo,
+                                   const float (&ao)[kSlice]) {
+  const float mx = fmaxf(m, mo);
+  if (mx == -INFINITY) return;
+  const float w = exp2f(m - mx), wo = exp2f(mo - mx);
+  l = l * w + lo * wo;
+#pragma unroll
+  for (int e = 0; e < kSlice; ++e) acc[e] = acc[e] * w + ao[e] * wo;
+  m = mx;
+}
+
+// Pass 1: the partial softmax state of one key chunk for every query of one (sequence, group, query tile).
+template <typename T, int DH, int NK, int R>
+__global__ void __launch_bounds__(kThreads) decode_attention_chunk_kernel(DecodeArgs<T> a) {
+  constexpr int LH = DH / kSlice;          // lanes per head vector
+  constexpr int LK = NK * LH;              // lanes per key
+  constexpr int KPW = 32 / LK;             // keys per warp per step
+  constexpr int U = sizeof(T) == 4 ? 2 : 4;  // steps whose loads are issued together
+  constexpr int NQ = NK * R;               // queries of the block: index h' R + j (key head h', query j)
+  constexpr int VW = NK * DH;              // accumulator width of each query
+  constexpr int kKeysPerIter = kWarps * KPW * U;
+  static_assert(LK <= 32 && 32 % LK == 0, "a key's slices must fit in one warp");
+
+  __shared__ float sm_m[kWarps][NQ], sm_l[kWarps][NQ];
+  __shared__ float sm_acc[kWarps][NQ][VW];
+
+  const int split = blockIdx.x, gq = blockIdx.y, b = blockIdx.z;
+  const int g = gq / a.n_qtiles, qt = gq % a.n_qtiles;
+  const int64_t part = (static_cast<int64_t>(b) * a.n_gq + gq) * a.n_splits + split;
+  int64_t slot = 0;
+  const int64_t len = checked_length(a, b, &slot);
+  const int64_t start = split * a.chunk, end = min(start + a.chunk, len);
+  if (start >= end) {  // block-uniform: the whole block leaves before any barrier
+    if (threadIdx.x < NQ) {
+      a.part_ml[(part * NQ + threadIdx.x) * 2] = -INFINITY;
+      a.part_ml[(part * NQ + threadIdx.x) * 2 + 1] = 0.f;
+    }
+    return;
+  }
+
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int lane_key = lane / LK, lane_head = (lane / LH) % NK, lane_part = lane % LH;
+  const int64_t kv_head = static_cast<int64_t>(g) * NK + lane_head;
+
+  // This lane's slice of the queries that read its key head (zero for queries past r in the last tile).
+  float qf[R][kSlice];
+#pragma unroll
+  for (int j = 0; j < R; ++j) {
+    const int jj = qt * R + j;
+    const int64_t q_head = NK * (static_cast<int64_t>(g) * a.ratio + jj) + lane_head;
+    const T* src = a.q + (b * a.n_heads + q_head) * DH + lane_part * kSlice;
+#pragma unroll
+    for (int e = 0; e < kSlice; ++e) qf[j][e] = jj < a.ratio ? static_cast<float>(src[e]) * a.q_scale : 0.f;
+  }
+
+  const int64_t head_offset = ((slot * a.n_kv_heads + kv_head) * a.capacity) * DH + lane_part * kSlice;
+  const T* k_head = a.k + head_offset;
+  const T* v_head = a.v + head_offset;
+
+  float m[NQ], l[NQ], acc[NQ][kSlice];
+#pragma unroll
+  for (int q = 0; q < NQ; ++q) {
+    m[q] = -INFINITY;
+    l[q] = 0.f;
+#pragma unroll
+    for (int e = 0; e < kSlice; ++e) acc[q][e] = 0.f;
+  }
+
+  for (int64_t it = start; it < end; it += kKeysPerIter) {
+    const int64_t first = it + warp * KPW * U + lane_key;
+    Slice<T> kraw[U], vraw[U];
+    bool valid[U];
+#pragma unroll
+    for (int u = 0; u < U; ++u) {
+      const int64_t key = first + u * KPW;
+      valid[u] = key < end;
+      if (valid[u]) {
+        kraw[u].load(k_head + key * DH);
+        vraw[u].load(v_head + key * DH);
+      } else {  // never read past the length: those entries may hold NaN
+        kraw[u].clear();
+        vraw[u].clear();
+      }
+    }
+    float x[U][NQ];  // log2-scaled logits of step u for every query of the block
+#pragma unroll
+    for (int u = 0; u < U; ++u) {
+      float kf[kSlice];
+      kraw[u].to_float(kf);
+#pragma unroll
+      for (int j = 0; j < R; ++j) {
+        float s = 0.f;
+#pragma unroll
+        for (int e = 0; e < kSlice; ++e) s = fmaf(qf[j][e], kf[e], s);
+#pragma unroll
+        for (int off = LH / 2; off > 0; off /= 2) s += __shfl_xor_sync(0xffffffffu, s, off);
+        if constexpr (NK == 1) {
+          x[u][j] = s;
+        } else {  // the other head's logit comes from the lanes LH away, which hold the same key
+          const float other = __shfl_xor_sync(0xffffffffu, s, LH);
+          x[u][j] = lane_head == 0 ? s : other;
+          x[u][R + j] = lane_head == 0 ? other : s;
+        }
+      }
+    }
+    float vf[U][kSlice];
+#pragma unroll
+    for (int u = 0; u < U; ++u) vraw[u].to_float(vf[u]);
+#pragma unroll
+    for (int q = 0; q < NQ; ++q) {
+      float step_max = -INFINITY;
+#pragma unroll
+      for (int u = 0; u < U; ++u) step_max = valid[u] ? fmaxf(step_max, x[u][q]) : step_max;
+      const float m_new = fmaxf(m[q], step_max);
+      if (m_new == -INFINITY) continue;  // no valid key seen yet by this lane
+      const float corr = exp2f(m[q] - m_new);
+      float p[U], p_sum = 0.f;
+#pragma unroll
+      for (int u = 0; u < U; ++u) {
+        p[u] = valid[u] ? exp2f(x[u][q] - m_new) : 0.f;
+        p_sum += p[u];
+      }
+      l[q] = l[q] * corr + p_sum;
+#pragma unroll
+      for (int e = 0; e < kSlice; ++e) {
+        float s = acc[q][e] * corr;
+#pragma unroll
+        for (int u = 0; u < U; ++u) s = fmaf(p[u], vf[u][e], s);
+        acc[q][e] = s;
+      }
+      m[q] = m_new;
+    }
+  }
+
+  // Merge the KPW key streams of the warp (lanes LK, 2 LK, ... apart hold the same slice of other keys).
+#pragma unroll
+  for (int off = LK; off < 32; off *= 2) {
+#pragma unroll
+    for (int q = 0; q < NQ; ++q) {
+      const float mo = __shfl_xor_sync(0xffffffffu, m[q], off), lo = __shfl_xor_sync(0xffffffffu, l[q], off);
+      float ao[kSlice];
+#pragma unroll
+      for (int e = 0; e < kSlice; ++e) ao[e] = __shfl_xor_sync(0xffffffffu, acc[q][e], off);
+      merge_state(m[q], l[q], acc[q], mo, lo, ao);
+    }
+  }
+  if (lane < LK) {
+#pragma unroll
+    for (int q = 0; q < NQ; ++q) {
+#pragma unroll
+      for (int e = 0; e < kSlice; ++e) sm_acc[warp][q][lane_head * DH + lane_part * kSlice + e] = acc[q][e];
+      if (lane == 0) {
+        sm_m[warp][q] = m[q];
+        sm_l[warp][q] = l[q];
+      }
+    }
+  }
+  __syncthreads();
+  // Merge the warps and write the chunk's partial state.
+  for (int i = threadIdx.x; i < NQ * VW; i += kThreads) {
+    const int q = i / VW, c = i % VW;
+    float mx = -INFINITY;
+#pragma unroll
+    for (int w = 0; w < kWarps; ++w) mx = fmaxf(mx, sm_m[w][q]);
+    float l_sum = 0.f, a_sum = 0.f;
+    if (mx != -INFINITY) {
+#pragma unroll
+      for (int w = 0; w < kWarps; ++w) {
+        const float wt = exp2f(sm_m[w][q] - mx);
+        l_sum += sm_l[w][q] * wt;
+        a_sum += sm_acc[w][q][c] * wt;
+      }
+    }
+    a.part_acc[(part * NQ + q) * VW + c] = a_sum;
+    if (c == 0) {
+      a.part_ml[(part * NQ + q) * 2] = mx;
+      a.part_ml[(part * NQ + q) * 2 + 1] = l_sum;
+    }
+  }
+}
+
+// Pass 2: merge the chunks of one (sequence, group, query tile), normalise, and write the output columns.
+template <typename T, int DH, int NK, int R>
+__global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(DecodeArgs<T> a) {
+  constexpr int NQ = NK * R;
+  constexpr int VW = NK * DH;
+  __shared__ float sm_w[kMaxSplits][NQ];  // weight of each chunk's accumulator: exp2(m_s - M) / L
+  __shared__ float sm_o[NQ][VW];          // normalised attention output of each query
+
+  const int gq = blockIdx.x, b = blockIdx.y;
+  const int g = gq / a.n_qtiles, qt = gq % a.n_qtiles;
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int64_t part0 = (static_cast<int64_t>(b) * a.n_gq + gq) * a.n_splits;
+  int64_t slot = 0;
+  const bool in_range = checked_length(a, b, &slot) > 0;
+
+  for (int q = warp; q < NQ; q += kWarps) {
+    float mx = -INFINITY;
+    for (int s = lane; s < a.n_splits; s += 32) {
+      const float* ml = a.part_ml + ((part0 + s) * NQ + q) * 2;
+      if (ml[1] > 0.f) mx = fmaxf(mx, ml[0]);
+    }
+#pragma unroll
+    for (int off = 16; off > 0; off /= 2) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, off));
+    float total = 0.f;
+    for (int s = lane; s < a.n_splits; s += 32) {
+      const float* ml = a.part_ml + ((part0 + s) * NQ + q) * 2;
+      if (ml[1] > 0.f) total += ml[1] * exp2f(ml[0] - mx);
+    }
+#pragma unroll
+    for (int off = 16; off > 0; off /= 2) total += __shfl_xor_sync(0xffffffffu, total, off);
+    for (int s = lane; s < a.n_splits; s += 32) {
+      const float* ml = a.part_ml + ((part0 + s) * NQ + q) * 2;
+      sm_w[s][q] = ml[1] > 0.f ? exp2f(ml[0] - mx) / total : 0.f;
+    }
+  }
+  __syncthreads();
+  for (int i = threadIdx.x; i < NQ * VW; i += kThreads) {
+    const int q = i / VW, c = i % VW;
+    float o = 0.f;
+    for (int s = 0; s < a.n_splits; ++s) {
+      // An empty chunk wrote no accumulator (its words are stale): skip it rather than multiply garbage by 0.
+      const float w = sm_w[s][q];
+      if (w != 0.f) o = fmaf(w, a.part_acc[((part0 + s) * NQ + q) * VW + c], o);
+    }
+    sm_o[q][c] = in_range ? o : __int_as_float(0x7fc00000);  // NaN marks an out-of-range slot or length
+  }
+  __syncthreads();
+
+  T* out_row = a.out + b * a.n_heads * DH;
+  if constexpr (NK == 1) {
+    for (int i = threadIdx.x; i < R * DH; i += kThreads) {
+      const int j = i / DH, c = i % DH, jj = qt * R + j;
+      if (jj < a.ratio) out_row[(static_cast<int64_t>(g) * a.ratio + jj) * DH + c] = T(sm_o[j][c]);
+    }
+  } else {
+    // Pair jj: u = a1 - lambda a2 over 2 dh columns; rounded to T after the norm and after each product, as the
+    // reference's tensor ops round.
+    for (int j = warp; j < R; j += kWarps) {
+      const int jj = qt * R + j;
+      if (jj >= a.ratio) continue;  // warp-uniform
+      float ss = 0.f;
+      for (int c = lane; c < VW; c += 32) {
+        const float u = sm_o[j][c] - a.lambda * sm_o[R + j][c];
+        ss += u * u;
+      }
+#pragma unroll
+      for (int off = 16; off > 0; off /= 2) ss += __shfl_xor_sync(0xffffffffu, ss, off);
+      const float inv_rms = rsqrtf(ss / VW + kSubNormEps);
+      T* dst = out_row + (static_cast<int64_t>(g) * a.ratio + jj) * VW;
+      for (int c = lane; c < VW; c += 32) {
+        const float u = sm_o[j][c] - a.lambda * sm_o[R + j][c];
+        const T normed = T(u * inv_rms);
+        const T weighted = T(static_cast<float>(normed) * static_cast<float>(a.subln[c]));
+        dst[c] = T(static_cast<float>(weighted) * a.out_scale);
+      }
+    }
+  }
+}
+
+struct LaunchShape {
+  dim3 chunk_grid, combine_grid;
+};
+
+template <typename T, int DH, int NK, int R>
+void launch(const DecodeArgs<T>& a, const LaunchShape& s, cudaStream_t stream) {
+  decode_attention_chunk_kernel<T, DH, NK, R><<<s.chunk_grid, kThreads, 0, stream>>>(a);
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  decode_attention_combine_kernel<T, DH, NK, R><<<s.combine_grid, kThreads, 0, stream>>>(a);
+  C10_CUDA_KERNEL_LAUNCH_CHECK();
+}
+
+template <typename T, int DH, int NK>
+void launch_for_tile(int queries_per_tile, const DecodeArgs<T>& a, const LaunchShape& s, cudaStream_t stream) {
+  switch (queries_per_tile) {
+    case 1: return launch<T, DH, NK, 1>(a, s, stream);
+    case 2: return launch<T, DH, NK, 2>(a, s, stream);
+    case 3: return launch<T, DH, NK, 3>(a, s, stream);
+    default: return launch<T, DH, NK, kMaxQueriesPerHead>(a, s, stream);
+  }
+}
+
+template <typename T>
+void launch_for_shape(int64_t head_dim, bool differential, int queries_per_tile, const DecodeArgs<T>& a,
+                      const LaunchShape& s, cudaStream_t stream) {
+  if (head_dim == 64) {
+    if (differential) return launch_for_tile<T, 64, 2>(queries_per_tile, a, s, stream);
+    return launch_for_tile<T, 64, 1>(queries_per_tile, a, s, stream);
+  }
+  if (differential) return launch_for_tile<T, 128, 2>(queries_per_tile, a, s, stream);
+  return launch_for_tile<T, 128, 1>(queries_per_tile, a, s, stream);
+}
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+void check_aligned(const at::Tensor& t, const char* name) {
+  if (reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 16 != 0) {
+    throw std::invalid_argument(std::string("decode_attention_cuda: tensor '") + name +
+                                "' must start on a 16-byte boundary (the kernel reads it in 16-byte words)");
+  }
+}
+
+}  // namespace
+
+at::Tensor decode_attention_cuda(const at::Tensor& q, const at::Tensor& k_cache, const at::Tensor& v_cache,
+                                 const at::Tensor& slots, const at::Tensor& lengths, const DecodeAttentionParams& p) {
+  check_decode_attention_args(q, k_cache, v_cache, slots, lengths, p);
+  if (!q.is_cuda()) throw std::invalid_argument("decode_attention_cuda: tensor 'q': expected a CUDA device, got " +
+                                                q.device().str());
+  const int64_t B = q.size(0), Hq = p.n_heads, Hkv = p.n_kv_heads, dh = p.head_dim, C = k_cache.size(2);
+  if (dh != 64 && dh != 128) {
+    throw std::invalid_argument("decode_attention_cuda: head_dim " + std::to_string(dh) +
+                                " is not supported (64 or 128)");
+  }
+  check_aligned(k_cache, "k_cache");
+  check_aligned(v_cache, "v_cache");
+  const c10::cuda::CUDAGuard guard(q.device());
+  const int NK = p.differential ? 2 : 1;
+  const int64_t n_groups = Hkv / NK, ratio = Hq / Hkv;
+  const int queries_per_tile = static_cast<int>(std::min<int64_t>(ratio, kMaxQueriesPerHead));
+  const int64_t n_qtiles = ceil_div(ratio, queries_per_tile), n_gq = n_groups * n_qtiles;
+  if (B > 65535 || n_gq > 65535) {
+    throw std::invalid_argument("decode_attention_cuda: batch " + std::to_string(B) + " or kv groups x query tiles " +
+                                std::to_string(n_gq) + " exceeds the grid limit 65535");
+  }
+  at::Tensor out = at::empty({B, Hq * dh}, q.options());  // [B, Hq dh]
+  if (B == 0) return out;
+
+  // Split count from host-known shapes only (never from lengths): enough blocks to fill the GPU, chunks between
+  // kMinChunk and kMaxChunk keys where the capacity allows, at most kMaxSplits.
+  const int64_t n_sm = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
+  const int64_t base_blocks = B * n_gq;
+  int64_t n_splits = std::max(ceil_div(kBlocksPerSm * n_sm, base_blocks), ceil_div(C, kMaxChunk));
+  n_splits = std::max<int64_t>(1, std::min(n_splits, ceil_div(C, kMinChunk)));
+  int64_t chunk = ceil_div(ceil_div(C, n_splits), kChunkAlign) * kChunkAlign;
+  chunk = std::max(chunk, ceil_div(C, kMaxSplits));
+  n_splits = ceil_div(C, chunk);
+
+  const int64_t n_queries = NK * queries_per_tile, width = NK * dh;
+  const auto f32 = q.options().dtype(at::kFloat);
+  at::Tensor part_acc = at::empty({B * n_gq * n_splits * n_queries * width}, f32);
+  at::Tensor part_ml = at::empty({B * n_gq * n_splits * n_queries * 2}, f32);
+  const at::Tensor qc = q.contiguous(), slotsc = slots.contiguous(), lengthsc = lengths.contiguous();
+  const at::Tensor sublnc = p.differential ? p.subln.contiguous() : at::Tensor();
+
+  LaunchShape shape;
+  shape.chunk_grid = dim3(static_cast<unsigned>(n_splits), static_cast<unsigned>(n_gq), static_cast<unsigned>(B));
+  shape.combine_grid = dim3(static_cast<unsigned>(n_gq), static_cast<unsigned>(B));
+  const cudaStream_t stream = c10::cuda::getCurrentCUDAStream();
+  auto run = [&](auto type_tag) {
+    using scalar_t = decltype(type_tag);
+    DecodeArgs<scalar_t> a{};
+    a.q = qc.data_ptr<scalar_t>();
+    a.k = k_cache.data_ptr<scalar_t>();
+    a.v = v_cache.data_ptr<scalar_t>();
+    a.slots = slotsc.data_ptr<int64_t>();
+    a.lengths = lengthsc.data_ptr<int64_t>();
+    a.subln = p.differential ? sublnc.data_ptr<scalar_t>() : nullptr;
+    a.out = out.data_ptr<scalar_t>();
+    a.part_acc = part_acc.data_ptr<float>();
+    a.part_ml = part_ml.data_ptr<float>();
+    a.n_slots = k_cache.size(0);
+    a.n_heads = Hq;
+    a.n_kv_heads = Hkv;
+    a.capacity = C;
+    a.chunk = chunk;
+    a.ratio = static_cast<int>(ratio);
+    a.n_qtiles = static_cast<int>(n_qtiles);
+    a.n_gq = static_cast<int>(n_gq);
+    a.n_splits = static_cast<int>(n_splits);
+    a.q_scale = static_cast<float>(p.scale) * kLog2e;
+    a.lambda = static_cast<float>(p.lambda);
+    a.out_scale = static_cast<float>(1.0 - p.lambda_init);
+    launch_for_shape<scalar_t>(dh, p.differential, queries_per_tile, a, shape, stream);
+  };
+  // The argument check admits exactly these three compute dtypes.
+  switch (q.scalar_type()) {
+    case at::kFloat: run(float{}); break;
+    case at::kBFloat16: run(c10::BFloat16{}); break;
+    default: run(c10::Half{}); break;
+  }
+  return out;
+}
+
+}  // namespace rbench::runtime::kernels
