@@ -40,8 +40,8 @@ constexpr int kMaxQueriesPerHead = 4;     // R: queries per key head held in reg
 constexpr int64_t kMinChunk = 128;        // keys: below this a block's start-up cost dominates its reads
 constexpr int64_t kMaxChunk = 2048;       // keys: longer chunks leave a long tail when blocks outnumber SMs
 constexpr int64_t kMaxSplits = 512;       // bounds the combine kernel's shared weight table
-constexpr int64_t kChunkAlign = 64;
-constexpr int kBlocksPerSm = 4;           // target resident blocks per SM when choosing the split count
+constexpr int64_t kChunkAlign = 16;
+constexpr int64_t kBlockOverheadKeys = 32;  // a block's fixed cost (queries, merges, partials) in key reads
 constexpr float kLog2e = 1.4426950408889634f;
 constexpr float kSubNormEps = 1e-5f;
 static_assert(kMaxQueriesPerHead <= kWarps, "the differential epilogue gives each query pair one warp");
@@ -124,9 +124,14 @@ __device__ inline void merge_state(float& m, float& l, float (&acc)[kSlice], flo
   m = mx;
 }
 
+// Blocks of the chunk kernel resident per SM, guaranteed through __launch_bounds__ (at most 128 registers for 4
+// blocks of 128 threads); 4 blocks keep about 64 KB of K/V loads in flight per SM, enough to saturate HBM.
+template <int NQ>
+constexpr int kResidentBlocks = NQ <= 4 ? 4 : 2;
+
 // Pass 1: the partial softmax state of one key chunk for every query of one (sequence, group, query tile).
 template <typename T, int DH, int NK, int R>
-__global__ void __launch_bounds__(kThreads) decode_attention_chunk_kernel(DecodeArgs<T> a) {
+__global__ void __launch_bounds__(kThreads, kResidentBlocks<NK * R>) decode_attention_chunk_kernel(DecodeArgs<T> a) {
   constexpr int LH = DH / kSlice;          // lanes per head vector
   constexpr int LK = NK * LH;              // lanes per key
   constexpr int KPW = 32 / LK;             // keys per warp per step
@@ -373,40 +378,75 @@ __global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(Deco
   }
 }
 
-struct LaunchShape {
-  dim3 chunk_grid, combine_grid;
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+struct SplitPlan {
+  int64_t chunk = 0, n_splits = 0;
 };
 
+// The key chunk of each block, from host-known shapes only (never from lengths, so the launch is graph-capturable):
+// the split count whose blocks, run in waves of `wave_blocks`, finish first when every sequence is full, each block
+// costing its chunk plus a fixed overhead. Chunks stay within [kMinChunk, kMaxChunk] where C allows, at most
+// kMaxSplits of them.
+SplitPlan plan_splits(int64_t base_blocks, int64_t capacity, int64_t wave_blocks) {
+  const int64_t fewest = std::min(ceil_div(capacity, kMaxChunk), kMaxSplits);
+  const int64_t most = std::max(fewest, std::min(ceil_div(capacity, kMinChunk), kMaxSplits));
+  SplitPlan best;
+  int64_t best_cost = 0;
+  for (int64_t splits = fewest; splits <= most; ++splits) {
+    const int64_t chunk = ceil_div(ceil_div(capacity, splits), kChunkAlign) * kChunkAlign;
+    const int64_t n_splits = ceil_div(capacity, chunk);
+    const int64_t cost = ceil_div(base_blocks * n_splits, wave_blocks) * (chunk + kBlockOverheadKeys);
+    if (best.n_splits == 0 || cost < best_cost) {
+      best = {chunk, n_splits};
+      best_cost = cost;
+    }
+  }
+  return best;
+}
+
+// Plans the split, allocates the partials (caching allocator, stream-ordered) and launches both passes.
 template <typename T, int DH, int NK, int R>
-void launch(const DecodeArgs<T>& a, const LaunchShape& s, cudaStream_t stream) {
-  decode_attention_chunk_kernel<T, DH, NK, R><<<s.chunk_grid, kThreads, 0, stream>>>(a);
+void launch(DecodeArgs<T> a, int64_t batch, const at::TensorOptions& f32, cudaStream_t stream) {
+  constexpr int NQ = NK * R;
+  const int64_t n_sm = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
+  const SplitPlan plan = plan_splits(batch * a.n_gq, a.capacity, n_sm * kResidentBlocks<NQ>);
+  at::Tensor part_acc = at::empty({batch * a.n_gq * plan.n_splits * NQ * NK * DH}, f32);
+  at::Tensor part_ml = at::empty({batch * a.n_gq * plan.n_splits * NQ * 2}, f32);
+  a.chunk = plan.chunk;
+  a.n_splits = static_cast<int>(plan.n_splits);
+  a.part_acc = part_acc.data_ptr<float>();
+  a.part_ml = part_ml.data_ptr<float>();
+  const dim3 chunk_grid(static_cast<unsigned>(plan.n_splits), static_cast<unsigned>(a.n_gq),
+                        static_cast<unsigned>(batch));
+  const dim3 combine_grid(static_cast<unsigned>(a.n_gq), static_cast<unsigned>(batch));
+  decode_attention_chunk_kernel<T, DH, NK, R><<<chunk_grid, kThreads, 0, stream>>>(a);
   C10_CUDA_KERNEL_LAUNCH_CHECK();
-  decode_attention_combine_kernel<T, DH, NK, R><<<s.combine_grid, kThreads, 0, stream>>>(a);
+  decode_attention_combine_kernel<T, DH, NK, R><<<combine_grid, kThreads, 0, stream>>>(a);
   C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
 template <typename T, int DH, int NK>
-void launch_for_tile(int queries_per_tile, const DecodeArgs<T>& a, const LaunchShape& s, cudaStream_t stream) {
+void launch_for_tile(int queries_per_tile, const DecodeArgs<T>& a, int64_t batch, const at::TensorOptions& f32,
+                     cudaStream_t stream) {
   switch (queries_per_tile) {
-    case 1: return launch<T, DH, NK, 1>(a, s, stream);
-    case 2: return launch<T, DH, NK, 2>(a, s, stream);
-    case 3: return launch<T, DH, NK, 3>(a, s, stream);
-    default: return launch<T, DH, NK, kMaxQueriesPerHead>(a, s, stream);
+    case 1: return launch<T, DH, NK, 1>(a, batch, f32, stream);
+    case 2: return launch<T, DH, NK, 2>(a, batch, f32, stream);
+    case 3: return launch<T, DH, NK, 3>(a, batch, f32, stream);
+    default: return launch<T, DH, NK, kMaxQueriesPerHead>(a, batch, f32, stream);
   }
 }
 
 template <typename T>
 void launch_for_shape(int64_t head_dim, bool differential, int queries_per_tile, const DecodeArgs<T>& a,
-                      const LaunchShape& s, cudaStream_t stream) {
+                      int64_t batch, const at::TensorOptions& f32, cudaStream_t stream) {
   if (head_dim == 64) {
-    if (differential) return launch_for_tile<T, 64, 2>(queries_per_tile, a, s, stream);
-    return launch_for_tile<T, 64, 1>(queries_per_tile, a, s, stream);
+    if (differential) return launch_for_tile<T, 64, 2>(queries_per_tile, a, batch, f32, stream);
+    return launch_for_tile<T, 64, 1>(queries_per_tile, a, batch, f32, stream);
   }
-  if (differential) return launch_for_tile<T, 128, 2>(queries_per_tile, a, s, stream);
-  return launch_for_tile<T, 128, 1>(queries_per_tile, a, s, stream);
+  if (differential) return launch_for_tile<T, 128, 2>(queries_per_tile, a, batch, f32, stream);
+  return launch_for_tile<T, 128, 1>(queries_per_tile, a, batch, f32, stream);
 }
-
-int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 void check_aligned(const at::Tensor& t, const char* name) {
   if (reinterpret_cast<std::uintptr_t>(t.data_ptr()) % 16 != 0) {
@@ -441,26 +481,8 @@ at::Tensor decode_attention_cuda(const at::Tensor& q, const at::Tensor& k_cache,
   at::Tensor out = at::empty({B, Hq * dh}, q.options());  // [B, Hq dh]
   if (B == 0) return out;
 
-  // Split count from host-known shapes only (never from lengths): enough blocks to fill the GPU, chunks between
-  // kMinChunk and kMaxChunk keys where the capacity allows, at most kMaxSplits.
-  const int64_t n_sm = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
-  const int64_t base_blocks = B * n_gq;
-  int64_t n_splits = std::max(ceil_div(kBlocksPerSm * n_sm, base_blocks), ceil_div(C, kMaxChunk));
-  n_splits = std::max<int64_t>(1, std::min(n_splits, ceil_div(C, kMinChunk)));
-  int64_t chunk = ceil_div(ceil_div(C, n_splits), kChunkAlign) * kChunkAlign;
-  chunk = std::max(chunk, ceil_div(C, kMaxSplits));
-  n_splits = ceil_div(C, chunk);
-
-  const int64_t n_queries = NK * queries_per_tile, width = NK * dh;
-  const auto f32 = q.options().dtype(at::kFloat);
-  at::Tensor part_acc = at::empty({B * n_gq * n_splits * n_queries * width}, f32);
-  at::Tensor part_ml = at::empty({B * n_gq * n_splits * n_queries * 2}, f32);
   const at::Tensor qc = q.contiguous(), slotsc = slots.contiguous(), lengthsc = lengths.contiguous();
   const at::Tensor sublnc = p.differential ? p.subln.contiguous() : at::Tensor();
-
-  LaunchShape shape;
-  shape.chunk_grid = dim3(static_cast<unsigned>(n_splits), static_cast<unsigned>(n_gq), static_cast<unsigned>(B));
-  shape.combine_grid = dim3(static_cast<unsigned>(n_gq), static_cast<unsigned>(B));
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream();
   auto run = [&](auto type_tag) {
     using scalar_t = decltype(type_tag);
@@ -472,21 +494,17 @@ at::Tensor decode_attention_cuda(const at::Tensor& q, const at::Tensor& k_cache,
     a.lengths = lengthsc.data_ptr<int64_t>();
     a.subln = p.differential ? sublnc.data_ptr<scalar_t>() : nullptr;
     a.out = out.data_ptr<scalar_t>();
-    a.part_acc = part_acc.data_ptr<float>();
-    a.part_ml = part_ml.data_ptr<float>();
     a.n_slots = k_cache.size(0);
     a.n_heads = Hq;
     a.n_kv_heads = Hkv;
     a.capacity = C;
-    a.chunk = chunk;
     a.ratio = static_cast<int>(ratio);
     a.n_qtiles = static_cast<int>(n_qtiles);
     a.n_gq = static_cast<int>(n_gq);
-    a.n_splits = static_cast<int>(n_splits);
     a.q_scale = static_cast<float>(p.scale) * kLog2e;
     a.lambda = static_cast<float>(p.lambda);
     a.out_scale = static_cast<float>(1.0 - p.lambda_init);
-    launch_for_shape<scalar_t>(dh, p.differential, queries_per_tile, a, shape, stream);
+    launch_for_shape<scalar_t>(dh, p.differential, queries_per_tile, a, B, q.options().dtype(at::kFloat), stream);
   };
   // The argument check admits exactly these three compute dtypes.
   switch (q.scalar_type()) {
