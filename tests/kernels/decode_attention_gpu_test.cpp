@@ -46,14 +46,15 @@ const AttnShape kOddShapes[] = {{"differential 8/8/128 r=1", 8, 8, 128, true},
 struct Tolerance {
   double atol, rtol;
 };
-// Kernel against the reference in the same dtype. float32: only the order of the sums differs. bfloat16/float16:
+// Kernel against the reference in the same dtype. float32: only the order of the sums differs (and the reference's
+// attention backend may compute its products in split TF32, accurate to a few float32 ulps). bfloat16/float16:
 // the reference rounds each sdpa output to the dtype (the differential core then subtracts the two rounded branches
 // and normalises, which can magnify that rounding), the kernel keeps float32 until the output; both round the
 // output the same way, so they may differ by an output ulp.
 const std::map<at::ScalarType, Tolerance> kPlainTolerance = {
-    {at::kFloat, {1e-5, 1e-4}}, {at::kBFloat16, {1e-3, 1.6e-2}}, {at::kHalf, {2e-4, 2e-3}}};
+    {at::kFloat, {2e-5, 2e-4}}, {at::kBFloat16, {1e-3, 1.6e-2}}, {at::kHalf, {2e-4, 2e-3}}};
 const std::map<at::ScalarType, Tolerance> kDifferentialTolerance = {
-    {at::kFloat, {5e-5, 5e-4}}, {at::kBFloat16, {1e-2, 2e-2}}, {at::kHalf, {2e-3, 4e-3}}};
+    {at::kFloat, {1e-4, 1e-3}}, {at::kBFloat16, {1e-2, 2e-2}}, {at::kHalf, {2e-3, 4e-3}}};
 // bfloat16 accuracy: mean |kernel - float32 reference| <= kAccuracyFactor * mean |LibTorch bf16 - float32 reference|.
 constexpr double kAccuracyFactor = 1.25;
 constexpr int64_t kRefBatch = 8;
