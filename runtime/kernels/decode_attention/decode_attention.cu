@@ -337,11 +337,14 @@ __global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(Deco
   __syncthreads();
   for (int i = threadIdx.x; i < NQ * VW; i += kThreads) {
     const int q = i / VW, c = i % VW;
+    const float* acc_s = a.part_acc + (part0 * NQ + q) * VW + c;  // chunk s at acc_s[s NQ VW]
     float o = 0.f;
+    // Unrolled so that several chunks' loads are in flight (one block may merge hundreds of chunks). An empty
+    // chunk wrote no accumulator (its words are stale, maybe NaN): select it away rather than multiply it by 0.
+#pragma unroll 8
     for (int s = 0; s < a.n_splits; ++s) {
-      // An empty chunk wrote no accumulator (its words are stale): skip it rather than multiply garbage by 0.
-      const float w = sm_w[s][q];
-      if (w != 0.f) o = fmaf(w, a.part_acc[((part0 + s) * NQ + q) * VW + c], o);
+      const float w = sm_w[s][q], x = acc_s[static_cast<int64_t>(s) * NQ * VW];
+      o += w != 0.f ? w * x : 0.f;
     }
     sm_o[q][c] = in_range ? o : __int_as_float(0x7fc00000);  // NaN marks an out-of-range slot or length
   }
