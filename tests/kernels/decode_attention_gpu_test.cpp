@@ -214,7 +214,7 @@ TEST(KernelsGpu, DecodeAttentionMatchesReference) {
   }
 }
 
-TEST(KernelsGpu, DecodeAttentionOutOfRangeRowsAreNaNAndHeadDimIsChecked) {
+TEST(KernelsGpu, DecodeAttentionOutOfRangeRowsAreNaNAndOtherHeadDimsTakeTheReference) {
   ASSERT_TRUE(at::hasCUDA()) << "no CUDA device";
   at::manual_seed(5);
   Inputs in = make_inputs(kSambaY, 3, 300, at::kBFloat16, {300, 7, 1}, true);
@@ -237,6 +237,12 @@ TEST(KernelsGpu, DecodeAttentionOutOfRangeRowsAreNaNAndHeadDimIsChecked) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("head_dim 96"), std::string::npos) << e.what();
   }
+  // The dispatching op serves that head size through the reference.
+  const at::Tensor q96 = at::randn({1, 40, 96}, opts), k96 = at::randn({2, 20, 16, 96}, opts);
+  const at::Tensor v96 = at::randn({2, 20, 16, 96}, opts);
+  const at::Tensor slot1 = at::ones({1}, in.slots.options()), length5 = at::full({1}, 5, in.lengths.options());
+  EXPECT_TRUE(at::equal(decode_attention(q96, k96, v96, slot1, length5, p96),
+                        decode_attention_ref(q96, k96, v96, slot1, length5, p96)));
 }
 
 // Seconds per call, averaged over n calls after one warm-up, the device synchronised before and after.

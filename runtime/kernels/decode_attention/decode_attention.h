@@ -12,8 +12,8 @@
 // so a sliding-window ring (C = window, length = min(pos + 1, window)) is served as it is.
 // Returns the per-head outputs before out_proj, [B, Hq dh] in the compute dtype, in the column layout of attend's
 // `heads` (plain: head h -> columns [h dh, (h+1) dh); differential: pair i -> columns [2 dh i, 2 dh (i+1))).
-// decode_attention dispatches CUDA tensors to decode_attention_cuda (when built with CUDA), everything else to
-// decode_attention_ref, the plain LibTorch oracle with the same signature.
+// decode_attention dispatches CUDA tensors with head_dim 64 or 128 to decode_attention_cuda (when built with CUDA),
+// everything else (CPU, other head sizes) to decode_attention_ref, the plain LibTorch oracle with the same signature.
 // Slots and lengths are device data: the reference checks 1 <= lengths[b] <= C and 0 <= slots[b] < S when they are
 // on the CPU; the kernel cannot without a host read (that would break CUDA-graph capture), so it reads nothing for
 // an out-of-range sequence and writes NaN to its output row.
