@@ -1,12 +1,13 @@
 // CUDA selective scan (Mamba-1 prefill of one sequence); the math and shapes are in selective_scan.h, the oracle is
 // selective_scan_ref.cpp.
 // Parallel over channels and state entries, sequential over time: a group of kLanes consecutive threads owns one
-// channel, lane i holds the state entries [i * kPerLane, (i + 1) * kPerLane) in registers for the whole scan, and the
-// C_t . h_t dot product is a shuffle reduction inside the group. A block of kChannels channels walks the sequence in
-// tiles of kTile time steps: the tile's dt' (bias and softplus applied once per element), x, B and C are staged
-// through shared memory with coalesced loads, the tile's y collects in shared memory and leaves coalesced (gated by
-// silu(z) on the way out). The loop-carried dependency is one FMA per state entry (the exp does not depend on h), so
-// the scan is bound by exp and shared-memory throughput, not latency. Traffic: inputs and y once, the state twice.
+// channel, lane i holds the state entries [i * kPerLane, (i + 1) * kPerLane) in registers for the whole scan. A block
+// of kChannels channels walks the sequence in tiles of kTile time steps: the tile's dt' (bias and softplus applied
+// once per element), x, B and C are staged through shared memory with coalesced loads; the sequential loop then only
+// advances h and leaves each lane's partial C_t . h_t in shared memory, so the one loop-carried dependency is an FMA
+// per state entry (no shuffle or reduction on that path, and the exp does not depend on h). A second pass over the
+// tile sums the kLanes partials of each (step, channel), adds D x, gates by silu(z) and writes y coalesced.
+// Traffic: the inputs and y once, the state twice; the work is one exp and three FMAs per (step, channel, entry).
 #include <ATen/Dispatch.h>
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -25,6 +26,8 @@ constexpr int kChannels = 16;                   // channels per block
 constexpr int kThreads = kLanes * kChannels;    // 128
 constexpr int kTile = 32;                       // time steps staged per pass through shared memory
 constexpr int kMaxPerLane = 8;                  // state entries per lane: N <= kLanes * kMaxPerLane = 64
+constexpr int kPartStride = kLanes + 1;         // partials of one channel; the pad keeps the summing pass free of
+                                                // bank conflicts
 constexpr float kLog2e = 1.4426950408889634f;
 
 struct ScanArgs {
@@ -47,8 +50,8 @@ __global__ void __launch_bounds__(kThreads) selective_scan_kernel(ScanArgs a, co
   extern __shared__ float smem[];
   float* s_delta = smem;                        // [kTile, kChannels]
   float* s_x = s_delta + kTile * kChannels;     // [kTile, kChannels]
-  float* s_y = s_x + kTile * kChannels;         // [kTile, kChannels]
-  float* s_B = s_y + kTile * kChannels;         // [kTile, N]
+  float* s_part = s_x + kTile * kChannels;      // [kTile, kChannels, kPartStride]: per-lane partial C . h
+  float* s_B = s_part + kTile * kChannels * kPartStride;  // [kTile, N]
   float* s_C = s_B + kTile * a.n_state;         // [kTile, N]
 
   const int local = threadIdx.x / kLanes, lane = threadIdx.x % kLanes;
@@ -65,11 +68,10 @@ __global__ void __launch_bounds__(kThreads) selective_scan_kernel(ScanArgs a, co
     h[i] = mine ? a.state[c * a.n_state + n0 + i] : 0.f;
     A2[i] = mine ? a.A[c * a.n_state + n0 + i] * kLog2e : 0.f;
   }
-  const float Dv = active ? a.D[c] : 0.f;
 
   for (int64_t t0 = 0; t0 < a.L; t0 += kTile) {
     const int steps = a.L - t0 < kTile ? static_cast<int>(a.L - t0) : kTile;
-    __syncthreads();  // the previous tile's s_y has been written out
+    __syncthreads();  // the previous tile's shared inputs and partials have been read
     for (int e = threadIdx.x; e < kTile * kChannels; e += kThreads) {
       const int tt = e / kChannels;
       const int64_t cc = c0 + e % kChannels;
@@ -92,10 +94,11 @@ __global__ void __launch_bounds__(kThreads) selective_scan_kernel(ScanArgs a, co
     }
     __syncthreads();
 
-    for (int tt = 0; tt < steps; ++tt) {  // the same count in every thread: the shuffles below see a full warp
+    // The sequential part: h advances one step per iteration; everything else of a step is independent of h.
+#pragma unroll 4
+    for (int tt = 0; tt < steps; ++tt) {
       const float delta = s_delta[tt * kChannels + local];
-      const float xv = s_x[tt * kChannels + local];
-      const float dx = delta * xv;
+      const float dx = delta * s_x[tt * kChannels + local];
       const float* Bt = s_B + tt * a.n_state + n0;
       const float* Ct = s_C + tt * a.n_state + n0;
       float dot = 0.f;
@@ -106,18 +109,21 @@ __global__ void __launch_bounds__(kThreads) selective_scan_kernel(ScanArgs a, co
           dot += h[i] * Ct[i];
         }
       }
-#pragma unroll
-      for (int offset = kLanes / 2; offset > 0; offset /= 2) dot += __shfl_xor_sync(0xffffffffu, dot, offset, kLanes);
-      if (lane == 0) s_y[tt * kChannels + local] = dot + Dv * xv;
+      s_part[(tt * kChannels + local) * kPartStride + lane] = dot;
     }
     __syncthreads();
 
+    // y[t, c] = sum of the lanes' partials + D x, gated; consecutive threads take consecutive channels.
     for (int e = threadIdx.x; e < kTile * kChannels; e += kThreads) {
       const int tt = e / kChannels;
       const int64_t cc = c0 + e % kChannels;
       if (tt >= steps || cc >= a.d_inner) continue;
+      const float* part = s_part + e * kPartStride;
+      float out = 0.f;
+#pragma unroll
+      for (int j = 0; j < kLanes; ++j) out += part[j];
+      out += a.D[cc] * s_x[e];
       const int64_t t = t0 + tt;
-      float out = s_y[e];
       if (z) {
         const float zv = static_cast<float>(z[t * a.z_stride + cc]);
         out *= zv / (1.f + expf(-zv));
@@ -141,7 +147,7 @@ at::Tensor rows_contiguous(const at::Tensor& t) {
 template <typename T, int kPerLane>
 void launch(const ScanArgs& a, const T* x, const T* dt, const T* B, const T* C, const T* z, cudaStream_t stream) {
   const auto n_blocks = static_cast<unsigned>((a.d_inner + kChannels - 1) / kChannels);
-  const size_t smem = sizeof(float) * kTile * (3 * kChannels + 2 * static_cast<size_t>(a.n_state));
+  const size_t smem = sizeof(float) * kTile * (kChannels * (2 + kPartStride) + 2 * static_cast<size_t>(a.n_state));
   selective_scan_kernel<T, kPerLane><<<n_blocks, kThreads, smem, stream>>>(a, x, dt, B, C, z);
   C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
