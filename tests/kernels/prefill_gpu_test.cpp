@@ -5,11 +5,13 @@
 // tensor (as mamba_mixer passes them); two chunks in a row so the state goes in and comes out. causal_conv1d over
 // L 1 / 2 (shorter than the kept W-1 inputs) / 31 / 100 / 2048, d_inner 37 / 2000 / 5120, widths 4, 2 and 8, with
 // and without bias and SiLU, x strided, two chunks in a row; the conv state must match bit for bit. RESULT lines:
-// both kernels against the same references run on the GPU at the real prefill shape (L 2048, d_inner 5120).
+// both kernels against the same references run on the GPU at the real prefill shape (L 2048, d_inner 5120). Shapes
+// past the kernels' register limits go through the dispatchers to the references on the GPU.
 #include <map>
 #include <sstream>
 
 #include "runtime/kernels/causal_conv1d/causal_conv1d.h"
+#include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
 #include "runtime/kernels/selective_scan/selective_scan.h"
 #include "tests/kernels/gpu_check.h"
 
@@ -102,6 +104,36 @@ TEST(KernelsGpuPrefill, CausalConvMatchesReference) {
       }
     }
   }
+}
+
+// Shapes past what the kernels hold in registers (N > 64, W > 8) are served by the references on the GPU, not refused.
+TEST(KernelsGpuPrefill, OversizedShapesTakeTheReferenceOnGpu) {
+  ASSERT_TRUE(at::hasCUDA()) << "no CUDA device";
+  gpu_check::WorstRatio worst("oversized shapes through the dispatchers");
+  at::manual_seed(5);
+  const int64_t L = 9, d = 40, n = kSelectiveScanMaxStateSize + 16, width = kCausalConv1dMaxWidth + 2;
+  const at::Tensor x = at::randn({L, d}), dt = at::rand({L, d}), A = -at::exp(at::randn({d, n}));
+  const at::Tensor Bm = at::randn({L, n}), Cm = at::randn({L, n}), D = at::randn({d});
+  at::Tensor state = at::randn({d, n}), state_gpu = state.cuda();
+  const at::Tensor want = selective_scan_ref(x, dt, A, Bm, Cm, D, state);
+  worst.expect_close(selective_scan(x.cuda(), dt.cuda(), A.cuda(), Bm.cuda(), Cm.cuda(), D.cuda(), state_gpu), want,
+                     kScanTolerance, "scan N=80 y");
+  worst.expect_close(state_gpu, state, kScanTolerance, "scan N=80 state");
+
+  const at::Tensor weight = at::randn({d, width});
+  at::Tensor conv_state = at::randn({width - 1, d}), conv_state_gpu = conv_state.cuda();
+  const at::Tensor conv_want = causal_conv1d_ref(conv_state, x, weight, at::Tensor(), true);
+  worst.expect_close(causal_conv1d(conv_state_gpu, x.cuda(), weight.cuda(), at::Tensor(), true), conv_want,
+                     kConvTolerance, "conv W=10 out");
+  EXPECT_TRUE(at::equal(conv_state_gpu.cpu(), conv_state)) << "conv W=10 state";
+
+  at::Tensor pool = at::randn({5, width - 1, d}), pool_gpu = pool.cuda();
+  const at::Tensor slots = at::tensor({4, 1}, at::kLong);
+  const at::Tensor step_want = causal_conv1d_update_ref(pool, x.narrow(0, 0, 2), weight, at::Tensor(), true, slots);
+  worst.expect_close(causal_conv1d_update(pool_gpu, x.narrow(0, 0, 2).cuda(), weight.cuda(), at::Tensor(), true,
+                                          slots.cuda()),
+                     step_want, kConvTolerance, "conv update W=10 out");
+  EXPECT_TRUE(at::equal(pool_gpu.cpu(), pool)) << "conv update W=10 pool";
 }
 
 // The real prefill shape: one 2048-token chunk of a d_inner 5120 layer, bfloat16 activations as mamba_mixer has them.

@@ -50,7 +50,9 @@ void check_causal_conv1d_args(const at::Tensor& conv_state, const at::Tensor& x,
 at::Tensor causal_conv1d(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
                          const at::Tensor& bias, bool silu) {
 #ifdef RBENCH_HAVE_CUDA
-  if (conv_state.is_cuda()) return causal_conv1d_cuda(conv_state, x, weight, bias, silu);
+  if (conv_state.is_cuda() && conv_state.dim() == 2 && conv_state.size(0) + 1 <= kCausalConv1dMaxWidth) {
+    return causal_conv1d_cuda(conv_state, x, weight, bias, silu);
+  }
 #endif
   return causal_conv1d_ref(conv_state, x, weight, bias, silu);
 }

@@ -17,7 +17,7 @@ namespace {
 
 constexpr int kThreads = 128;   // channels per block
 constexpr int kSteps = 32;      // time steps per thread
-constexpr int kMaxWidth = 8;    // taps held in registers; Mamba uses 4
+constexpr int kMaxWidth = static_cast<int>(kCausalConv1dMaxWidth);  // taps held in registers; Mamba uses 4
 static_assert(kSteps >= kMaxWidth - 1, "only the first run of a channel may read conv_state");
 
 struct ConvArgs {

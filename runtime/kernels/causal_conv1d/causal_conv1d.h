@@ -7,8 +7,9 @@
 // Shapes: conv_state [W-1, d] contiguous and x [L, d] in one dtype (float32, bfloat16 or float16; x's rows may be
 // strided, e.g. a column slice of the in_proj output, as long as each row is contiguous); weight [d, W] float32
 // (tap W-1 multiplies the newest input), bias [d] float32 (optional). Returns out [L, d] float32.
-// causal_conv1d dispatches CUDA tensors to the kernel (when built with CUDA) and CPU tensors to causal_conv1d_ref,
-// the plain LibTorch oracle with the same signature. The one-token decode step is kernels/causal_conv1d_update.
+// causal_conv1d dispatches CUDA tensors to the kernel (when built with CUDA, W <= 8) and CPU tensors to
+// causal_conv1d_ref, the plain LibTorch oracle with the same signature. The one-token decode step is
+// kernels/causal_conv1d_update.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -24,6 +25,9 @@ at::Tensor causal_conv1d_ref(at::Tensor& conv_state, const at::Tensor& x, const 
 // The CUDA kernel (defined only when built with CUDA); launched on the current stream, no host sync.
 at::Tensor causal_conv1d_cuda(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
                               const at::Tensor& bias, bool silu);
+
+// The widest conv the CUDA kernel holds in registers; wider ones take the reference (on the GPU too).
+inline constexpr int64_t kCausalConv1dMaxWidth = 8;
 
 // Throws with the tensor's name, expected and actual shape/dtype/device when the arguments do not fit.
 void check_causal_conv1d_args(const at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,

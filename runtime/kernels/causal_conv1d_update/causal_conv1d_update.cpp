@@ -55,7 +55,9 @@ void check_causal_conv1d_update_args(const at::Tensor& conv_state, const at::Ten
 at::Tensor causal_conv1d_update(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
                                 const at::Tensor& bias, bool silu, const at::Tensor& slots) {
 #ifdef RBENCH_HAVE_CUDA
-  if (conv_state.is_cuda()) return causal_conv1d_update_cuda(conv_state, x, weight, bias, silu, slots);
+  if (conv_state.is_cuda() && conv_state.dim() == 3 && conv_state.size(1) + 1 <= kCausalConv1dUpdateMaxWidth) {
+    return causal_conv1d_update_cuda(conv_state, x, weight, bias, silu, slots);
+  }
 #endif
   return causal_conv1d_update_ref(conv_state, x, weight, bias, silu, slots);
 }

@@ -15,7 +15,7 @@ namespace rbench::runtime::kernels {
 namespace {
 
 constexpr int kThreads = 256;
-constexpr int kMaxWidth = 8;  // taps held in registers; Mamba uses 4
+constexpr int kMaxWidth = static_cast<int>(kCausalConv1dUpdateMaxWidth);  // taps per thread; Mamba uses 4
 
 template <typename T>
 __global__ void causal_conv1d_update_kernel(T* state, const int64_t* slots, int64_t n_state_rows, const T* x,

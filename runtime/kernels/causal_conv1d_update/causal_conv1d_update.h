@@ -9,7 +9,7 @@
 // S >= B and sequence b reads and shifts conv_state[slots[b]] in place; the other rows are untouched. Slots must be
 // distinct and in [0, S): the reference checks this on CPU; the kernel cannot without a host read (it would break
 // CUDA-graph capture), so it leaves the state of an out-of-range slot alone and writes NaN to that row of out.
-// causal_conv1d_update dispatches CUDA tensors to the kernel (when built with CUDA) and CPU tensors to
+// causal_conv1d_update dispatches CUDA tensors to the kernel (when built with CUDA, W <= 8) and CPU tensors to
 // causal_conv1d_update_ref, the plain LibTorch oracle with the same signature.
 #pragma once
 
@@ -26,6 +26,9 @@ at::Tensor causal_conv1d_update_ref(at::Tensor& conv_state, const at::Tensor& x,
 // The CUDA kernel (defined only when built with CUDA); launched on the current stream.
 at::Tensor causal_conv1d_update_cuda(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
                                      const at::Tensor& bias, bool silu, const at::Tensor& slots = {});
+
+// The widest conv the CUDA kernel holds in registers; wider ones take the reference (on the GPU too).
+inline constexpr int64_t kCausalConv1dUpdateMaxWidth = 8;
 
 // Throws with the tensor's name, expected and actual shape/dtype/device when the arguments do not fit.
 void check_causal_conv1d_update_args(const at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,

@@ -60,7 +60,9 @@ at::Tensor selective_scan(const at::Tensor& x, const at::Tensor& dt, const at::T
                           const at::Tensor& C, const at::Tensor& D, at::Tensor& state, const at::Tensor& z,
                           const at::Tensor& dt_bias, bool dt_softplus) {
 #ifdef RBENCH_HAVE_CUDA
-  if (state.is_cuda()) return selective_scan_cuda(x, dt, A, B, C, D, state, z, dt_bias, dt_softplus);
+  if (state.is_cuda() && state.dim() == 2 && state.size(1) <= kSelectiveScanMaxStateSize) {
+    return selective_scan_cuda(x, dt, A, B, C, D, state, z, dt_bias, dt_softplus);
+  }
 #endif
   return selective_scan_ref(x, dt, A, B, C, D, state, z, dt_bias, dt_softplus);
 }

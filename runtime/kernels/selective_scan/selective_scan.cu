@@ -25,7 +25,8 @@ constexpr int kLanes = 8;                       // threads per channel (a power 
 constexpr int kChannels = 16;                   // channels per block
 constexpr int kThreads = kLanes * kChannels;    // 128
 constexpr int kTile = 32;                       // time steps staged per pass through shared memory
-constexpr int kMaxPerLane = 8;                  // state entries per lane: N <= kLanes * kMaxPerLane = 64
+constexpr int kMaxPerLane = 8;                  // state entries per lane: N <= kLanes * kMaxPerLane
+static_assert(kLanes * kMaxPerLane == kSelectiveScanMaxStateSize, "the header's limit is this kernel's");
 constexpr int kPartStride = kLanes + 1;         // partials of one channel; the pad keeps the summing pass free of
                                                 // bank conflicts
 constexpr float kLog2e = 1.4426950408889634f;
@@ -159,8 +160,8 @@ at::Tensor selective_scan_cuda(const at::Tensor& x, const at::Tensor& dt, const 
                                const at::Tensor& dt_bias, bool dt_softplus) {
   check_selective_scan_args(x, dt, A, B, C, D, state, z, dt_bias);
   const int64_t L = x.size(0), d_inner = state.size(0), n_state = state.size(1);
-  TORCH_CHECK(n_state <= kLanes * kMaxPerLane, "selective_scan_cuda: state size N = ", n_state, " exceeds ",
-              kLanes * kMaxPerLane);
+  TORCH_CHECK(n_state <= kSelectiveScanMaxStateSize, "selective_scan_cuda: state size N = ", n_state, " exceeds ",
+              kSelectiveScanMaxStateSize);
   const c10::cuda::CUDAGuard guard(state.device());
   const at::Tensor xc = rows_contiguous(x), dtc = rows_contiguous(dt), Bc = rows_contiguous(B);
   const at::Tensor Cc = rows_contiguous(C), zc = rows_contiguous(z);

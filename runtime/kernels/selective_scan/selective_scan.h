@@ -6,8 +6,8 @@
 // strided, e.g. column slices of one projection output, as long as each row is contiguous); A [d_inner, N],
 // D [d_inner], dt_bias [d_inner] float32; state [d_inner, N] float32 contiguous, enters as h_{-1} and leaves as
 // h_{L-1}. Returns y [L, d_inner] float32.
-// selective_scan dispatches: CUDA tensors go to the kernel (when built with CUDA), CPU tensors to selective_scan_ref,
-// the plain LibTorch oracle with the same signature.
+// selective_scan dispatches: CUDA tensors go to the kernel (when built with CUDA, N <= 64), CPU tensors to
+// selective_scan_ref, the plain LibTorch oracle with the same signature.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -26,6 +26,9 @@ at::Tensor selective_scan_ref(const at::Tensor& x, const at::Tensor& dt, const a
 at::Tensor selective_scan_cuda(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& B,
                                const at::Tensor& C, const at::Tensor& D, at::Tensor& state, const at::Tensor& z = {},
                                const at::Tensor& dt_bias = {}, bool dt_softplus = false);
+
+// The largest state size N the CUDA kernel holds in registers; larger states take the reference (on the GPU too).
+inline constexpr int64_t kSelectiveScanMaxStateSize = 64;
 
 // Throws with the tensor's name, expected and actual shape/dtype/device when the arguments do not fit.
 void check_selective_scan_args(const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A, const at::Tensor& B,
