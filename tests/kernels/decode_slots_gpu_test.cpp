@@ -2,7 +2,9 @@
 // references on CPU, over a declared grid (B 1 / 7 / 64, the real d_inner 5120 and odd widths, N 16, d_conv 4,
 // float32 / bfloat16 inputs, with and without gate and bias), three steps with fresh slots each so pool rows go in
 // and out; rows outside the batch must stay bit-identical. An out-of-range slot on the device gives NaN for that
-// row and leaves the pool alone. (The CUDA-graph capture of both ops is in cuda_graph_gpu_test.cpp.)
+// row and leaves the pool alone. RESULT lines: both kernels with slots against the references with slots on the GPU.
+// (The CUDA-graph capture of both ops is in cuda_graph_gpu_test.cpp.)
+#include <iostream>
 #include <map>
 #include <sstream>
 
@@ -98,6 +100,41 @@ TEST(KernelsGpuSlots, CausalConvUpdateWithSlotsMatchesReference) {
       }
     }
   }
+}
+
+// The decode step of 64 sequences in a pool of 96 (d_inner 5120, N 16, d_conv 4), bfloat16 activations: both kernels
+// with slots against the references with slots (gather, update, scatter) on the GPU, and the state update against its
+// own run without slots (the slot indirection should cost next to nothing).
+TEST(KernelsGpuSlots, SlotKernelsBeatReferencesOnGpu) {
+  ASSERT_TRUE(at::hasCUDA()) << "no CUDA device";
+  const int64_t n_pool = 96, n_seq = 64, d = 5120;
+  const auto cuda = at::TensorOptions().device(at::kCUDA);
+  const auto bf16 = cuda.dtype(at::kBFloat16);
+  const at::Tensor slots = at::randperm(n_pool, cuda.dtype(at::kLong)).narrow(0, 0, n_seq);
+  at::Tensor pool = at::randn({n_pool, d, kN}, cuda) * 0.1, plain = at::randn({n_seq, d, kN}, cuda) * 0.1;
+  const at::Tensor x = at::randn({n_seq, d}, bf16), dt = at::rand({n_seq, d}, bf16), z = at::randn({n_seq, d}, bf16);
+  const at::Tensor A = -at::exp(at::randn({d, kN}, cuda)), D = at::randn({d}, cuda), bias = at::randn({d}, cuda);
+  const at::Tensor Bm = at::randn({n_seq, kN}, bf16), Cm = at::randn({n_seq, kN}, bf16);
+  const double ssu_s = gpu_check::seconds_per_call(
+      [&] { selective_state_update(pool, x, dt, A, Bm, Cm, D, z, bias, true, slots); }, 200);
+  const double ssu_plain_s = gpu_check::seconds_per_call(
+      [&] { selective_state_update(plain, x, dt, A, Bm, Cm, D, z, bias, true); }, 200);
+  const double ssu_ref_s = gpu_check::seconds_per_call(
+      [&] { selective_state_update_ref(pool, x, dt, A, Bm, Cm, D, z, bias, true, slots); }, 50);
+  std::cout << "RESULT selective_state_update with slots S=96 B=64 d=5120 N=16 bf16: kernel " << ssu_s * 1e6
+            << " us (without slots " << ssu_plain_s * 1e6 << " us), LibTorch reference on GPU " << ssu_ref_s * 1e6
+            << " us\n";
+  EXPECT_LT(ssu_s, ssu_ref_s);
+
+  at::Tensor conv_pool = at::randn({n_pool, kWidth - 1, d}, bf16);
+  const at::Tensor weight = at::randn({d, kWidth}, cuda), conv_bias = at::randn({d}, cuda);
+  const double conv_s =
+      gpu_check::seconds_per_call([&] { causal_conv1d_update(conv_pool, x, weight, conv_bias, true, slots); }, 200);
+  const double conv_ref_s = gpu_check::seconds_per_call(
+      [&] { causal_conv1d_update_ref(conv_pool, x, weight, conv_bias, true, slots); }, 50);
+  std::cout << "RESULT causal_conv1d_update with slots S=96 B=64 d=5120 W=4 bf16: kernel " << conv_s * 1e6
+            << " us, LibTorch reference on GPU " << conv_ref_s * 1e6 << " us\n";
+  EXPECT_LT(conv_s, conv_ref_s);
 }
 
 TEST(KernelsGpuSlots, OutOfRangeSlotGivesNanAndLeavesPool) {
