@@ -47,6 +47,7 @@ int cmd_train_default(const Args& args) {
       ("layers", "layers (a multiple of 4)", cxxopts::value<int64_t>()->default_value(str(d.n_layers)))
       ("heads", "query heads", cxxopts::value<int64_t>()->default_value(str(d.n_heads)))
       ("intermediate", "MLP inner width", cxxopts::value<int64_t>()->default_value(str(d.intermediate)))
+      ("d-state", "Mamba SSM state size", cxxopts::value<int64_t>()->default_value(str(d.mamba_d_state)))
       ("kinds", "problem kinds: comma list of add, sub, mul, linear",
        cxxopts::value<std::string>()->default_value("add,sub,mul,linear"))
       ("max-digits", "largest operand digits (1..3)", cxxopts::value<int>()->default_value("3"))
@@ -74,6 +75,7 @@ int cmd_train_default(const Args& args) {
   o.n_layers = p["layers"].as<int64_t>();
   o.n_heads = p["heads"].as<int64_t>();
   o.intermediate = p["intermediate"].as<int64_t>();
+  o.mamba_d_state = p["d-state"].as<int64_t>();
   o.n_kv_heads = std::max<int64_t>(2, o.n_heads / 2);
   tasks::ArithMix mix;
   mix.kinds = parse_kinds(p["kinds"].as<std::string>());

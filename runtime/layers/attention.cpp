@@ -1,4 +1,5 @@
-// Sliding, full and cross attention with the differential or plain core; see attention.h.
+// Sliding, full and cross attention with the differential or plain core, per sequence and batched; see
+// attention.h.
 #include "runtime/layers/attention.h"
 
 #include <cmath>
@@ -10,55 +11,72 @@ namespace {
 constexpr double kSubNormEps = 1e-5;
 
 struct Projected {
-  at::Tensor q;     // [Hq, L, dh]
-  at::Tensor k, v;  // [Hkv, L, dh], undefined for query-only projections
+  at::Tensor q;     // [B, Hq, L, dh]
+  at::Tensor k, v;  // [B, Hkv, L, dh], undefined for query-only projections
 };
 
+// x: [B, L, D].
 Projected project(const at::Tensor& x, const AttentionWeights& w) {
-  const int64_t L = x.size(0), dh = w.head_dim, Hq = w.n_heads, Hkv = w.n_kv_heads;
-  at::Tensor qkv = at::linear(x, w.wqkv, w.bqkv);                                    // [L, (Hq [+ 2Hkv]) dh]
+  const int64_t B = x.size(0), L = x.size(1), dh = w.head_dim, Hq = w.n_heads, Hkv = w.n_kv_heads;
+  at::Tensor qkv = at::linear(x, w.wqkv, w.bqkv);                                  // [B, L, (Hq [+ 2Hkv]) dh]
   Projected p;
-  p.q = qkv.narrow(1, 0, Hq * dh).view({L, Hq, dh}).transpose(0, 1);               // [Hq, L, dh]
-  if (qkv.size(1) > Hq * dh) {
-    p.k = qkv.narrow(1, Hq * dh, Hkv * dh).view({L, Hkv, dh}).transpose(0, 1).contiguous();         // [Hkv, L, dh]
-    p.v = qkv.narrow(1, (Hq + Hkv) * dh, Hkv * dh).view({L, Hkv, dh}).transpose(0, 1).contiguous();  // [Hkv, L, dh]
+  p.q = qkv.narrow(2, 0, Hq * dh).view({B, L, Hq, dh}).transpose(1, 2);           // [B, Hq, L, dh]
+  if (qkv.size(2) > Hq * dh) {
+    p.k = qkv.narrow(2, Hq * dh, Hkv * dh).view({B, L, Hkv, dh}).transpose(1, 2);          // [B, Hkv, L, dh]
+    p.v = qkv.narrow(2, (Hq + Hkv) * dh, Hkv * dh).view({B, L, Hkv, dh}).transpose(1, 2);  // [B, Hkv, L, dh]
   }
   return p;
 }
 
-// softmax(q k^T / sqrt(dh) + mask) v for [H, L, e] queries against [H, S, e] keys; mask bool [L, S] or undefined.
+// One sequence's projection: q [Hq, L, dh] (a view), k and v [Hkv, L, dh] contiguous (they are stored).
+Projected project_one(const at::Tensor& x, const AttentionWeights& w) {
+  Projected p = project(x.unsqueeze(0), w);
+  p.q = p.q.squeeze(0);
+  if (p.k.defined()) p.k = p.k.squeeze(0).contiguous(), p.v = p.v.squeeze(0).contiguous();
+  return p;
+}
+
+// softmax(q k^T / sqrt(dh) + mask) v for [B, H, L, e] queries against [B, H, S, e] keys; mask bool [L, S] or
+// undefined.
 at::Tensor sdpa(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask, int64_t dh) {
   const double scale = 1.0 / std::sqrt(static_cast<double>(dh));
   std::optional<at::Tensor> m;
   if (mask.defined()) m = mask;
-  return at::scaled_dot_product_attention(q.unsqueeze(0), k.unsqueeze(0), v.unsqueeze(0), m, 0.0, false, scale)
-      .squeeze(0);
+  return at::scaled_dot_product_attention(q, k, v, m, 0.0, false, scale);
 }
 
-// Attention core: q [Hq, L, dh]; k, v [Hkv, S, dh]; mask bool [L, S] (true = visible) or undefined (all visible).
-// Returns [L, D] after out_proj.
+// Attention core: q [B, Hq, L, dh]; k, v [B, Hkv, S, dh]; mask bool [L, S] (true = visible) or undefined (all
+// visible). Returns [B, L, D] after out_proj.
 at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, const at::Tensor& mask,
                   const AttentionWeights& w) {
-  const int64_t Hq = w.n_heads, Hkv = w.n_kv_heads, dh = w.head_dim, L = q.size(1);
+  const int64_t Hq = w.n_heads, Hkv = w.n_kv_heads, dh = w.head_dim, B = q.size(0), L = q.size(2);
   const int64_t r = Hq / Hkv;
-  auto per_query = [r](const at::Tensor& t) { return r == 1 ? t : t.repeat_interleave(r, 0); };
-  at::Tensor heads;  // [L, Hq dh]
+  auto per_query = [r](const at::Tensor& t) { return r == 1 ? t : t.repeat_interleave(r, 1); };
+  at::Tensor heads;  // [B, L, Hq dh]
   if (!w.differential) {
-    at::Tensor o = sdpa(q, per_query(k), per_query(v), mask, dh);                   // [Hq, L, dh]
-    heads = o.transpose(0, 1).reshape({L, Hq * dh});
+    at::Tensor o = sdpa(q, per_query(k), per_query(v), mask, dh);                   // [B, Hq, L, dh]
+    heads = o.transpose(1, 2).reshape({B, L, Hq * dh});
   } else {
     // Branch b of pair i: query head 2i+b, key head 2g+b with g = floor(i / r), values [v_2g | v_2g+1].
-    at::Tensor q1 = q.slice(0, 0, Hq, 2), q2 = q.slice(0, 1, Hq, 2);                // [P, L, dh]
-    at::Tensor k1 = per_query(k.slice(0, 0, Hkv, 2)), k2 = per_query(k.slice(0, 1, Hkv, 2));  // [P, S, dh]
-    at::Tensor va = per_query(v.slice(0, 0, Hkv, 2)), vb = per_query(v.slice(0, 1, Hkv, 2));  // [P, S, dh]
-    at::Tensor a1 = at::cat({sdpa(q1, k1, va, mask, dh), sdpa(q1, k1, vb, mask, dh)}, -1).to(at::kFloat);  // [P, L, 2dh]
-    at::Tensor a2 = at::cat({sdpa(q2, k2, va, mask, dh), sdpa(q2, k2, vb, mask, dh)}, -1).to(at::kFloat);  // [P, L, 2dh]
-    at::Tensor u = a1 - w.lambda * a2;                                               // [P, L, 2dh]
+    at::Tensor q1 = q.slice(1, 0, Hq, 2), q2 = q.slice(1, 1, Hq, 2);                // [B, P, L, dh]
+    at::Tensor k1 = per_query(k.slice(1, 0, Hkv, 2)), k2 = per_query(k.slice(1, 1, Hkv, 2));  // [B, P, S, dh]
+    at::Tensor va = per_query(v.slice(1, 0, Hkv, 2)), vb = per_query(v.slice(1, 1, Hkv, 2));  // [B, P, S, dh]
+    at::Tensor a1 = at::cat({sdpa(q1, k1, va, mask, dh), sdpa(q1, k1, vb, mask, dh)}, -1).to(at::kFloat);  // [B, P, L, 2dh]
+    at::Tensor a2 = at::cat({sdpa(q2, k2, va, mask, dh), sdpa(q2, k2, vb, mask, dh)}, -1).to(at::kFloat);
+    at::Tensor u = w.lambda_tensor.defined() ? a1 - w.lambda_tensor * a2 : a1 - w.lambda * a2;  // [B, P, L, 2dh]
     at::Tensor normed = (u * at::rsqrt(u.pow(2).mean(-1, true) + kSubNormEps)).to(q.scalar_type());
-    at::Tensor o = normed * w.subln * (1.0 - w.lambda_init);                         // [P, L, 2dh]
-    heads = o.transpose(0, 1).reshape({L, Hq * dh});                                 // pair i -> columns [2dh i, 2dh (i+1))
+    at::Tensor o = normed * w.subln * (1.0 - w.lambda_init);                         // [B, P, L, 2dh]
+    heads = o.transpose(1, 2).reshape({B, L, Hq * dh});  // pair i -> columns [2dh i, 2dh (i+1))
   }
   return at::linear(heads, w.out_w, w.out_b);
+}
+
+// Causal mask over positions 0 .. T-1 (true = visible), optionally limited to the last `window` positions.
+at::Tensor causal_mask(int64_t T, const at::Device& device, int64_t window = 0) {
+  at::Tensor pos = at::arange(T, at::TensorOptions().dtype(at::kLong).device(device));
+  at::Tensor qp = pos.unsqueeze(1), kp = pos.unsqueeze(0);
+  at::Tensor mask = kp <= qp;                                                       // [T, T]
+  return window > 0 ? mask & (kp > qp - window) : mask;
 }
 
 }  // namespace
@@ -67,9 +85,14 @@ double differential_lambda_init(int64_t layer_index) {
   return 0.8 - 0.6 * std::exp(-0.3 * static_cast<double>(layer_index));
 }
 
+at::Tensor differential_lambda(const at::Tensor& q1, const at::Tensor& k1, const at::Tensor& q2, const at::Tensor& k2,
+                               double lambda_init) {
+  return at::exp((q1 * k1).sum()) - at::exp((q2 * k2).sum()) + lambda_init;
+}
+
 at::Tensor sliding_attention(const at::Tensor& x, const AttentionWeights& w, WindowKv& ring, int64_t pos0) {
   const int64_t L = x.size(0);
-  Projected p = project(x, w);
+  Projected p = project_one(x, w);
   const auto long_opts = at::TensorOptions().dtype(at::kLong).device(x.device());
   at::Tensor q_pos = at::arange(pos0, pos0 + L, long_opts);                         // [L]
   at::Tensor keys = at::cat({ring.k, p.k}, 1);                                      // [Hkv, W + L, dh]
@@ -77,7 +100,7 @@ at::Tensor sliding_attention(const at::Tensor& x, const AttentionWeights& w, Win
   at::Tensor k_pos = at::cat({ring.positions, q_pos}, 0);                          // [W + L]
   at::Tensor qp = q_pos.unsqueeze(1), kp = k_pos.unsqueeze(0);
   at::Tensor mask = (kp >= 0) & (kp <= qp) & (kp > qp - ring.window);              // [L, W + L]
-  at::Tensor out = attend(p.q, keys, values, mask, w);
+  at::Tensor out = attend(p.q.unsqueeze(0), keys.unsqueeze(0), values.unsqueeze(0), mask, w).squeeze(0);
   // Keep the newest `window` tokens: slot = position % window.
   const int64_t keep = std::min(L, ring.window);
   at::Tensor kept_pos = q_pos.narrow(0, L - keep, keep);
@@ -90,7 +113,7 @@ at::Tensor sliding_attention(const at::Tensor& x, const AttentionWeights& w, Win
 
 at::Tensor full_attention(const at::Tensor& x, const AttentionWeights& w, SharedKv& cache, int64_t pos0) {
   const int64_t L = x.size(0);
-  Projected p = project(x, w);
+  Projected p = project_one(x, w);
   cache.append(p.k, p.v);
   at::Tensor mask;
   if (L > 1) {
@@ -98,18 +121,34 @@ at::Tensor full_attention(const at::Tensor& x, const AttentionWeights& w, Shared
     at::Tensor q_pos = at::arange(pos0, pos0 + L, long_opts);
     mask = at::arange(cache.length, long_opts).unsqueeze(0) <= q_pos.unsqueeze(1);   // [L, S]
   }
-  return attend(p.q, cache.keys(), cache.values(), mask, w);
+  return attend(p.q.unsqueeze(0), cache.keys().unsqueeze(0), cache.values().unsqueeze(0), mask, w).squeeze(0);
 }
 
 at::Tensor cross_attention(const at::Tensor& x, const AttentionWeights& w, const SharedKv& cache,
                            const at::Tensor& q_positions) {
-  Projected p = project(x, w);
+  Projected p = project_one(x, w);
   at::Tensor mask;
   if (x.size(0) > 1) {
     const auto long_opts = at::TensorOptions().dtype(at::kLong).device(x.device());
     mask = at::arange(cache.length, long_opts).unsqueeze(0) <= q_positions.unsqueeze(1);  // [L, S]
   }
-  return attend(p.q, cache.keys(), cache.values(), mask, w);
+  return attend(p.q.unsqueeze(0), cache.keys().unsqueeze(0), cache.values().unsqueeze(0), mask, w).squeeze(0);
+}
+
+at::Tensor sliding_attention_sequence(const at::Tensor& x, const AttentionWeights& w, int64_t window) {
+  Projected p = project(x, w);
+  return attend(p.q, p.k, p.v, causal_mask(x.size(1), x.device(), window), w);
+}
+
+at::Tensor full_attention_sequence(const at::Tensor& x, const AttentionWeights& w, SequenceKv& kv) {
+  Projected p = project(x, w);
+  kv = {p.k, p.v};
+  return attend(p.q, p.k, p.v, causal_mask(x.size(1), x.device()), w);
+}
+
+at::Tensor cross_attention_sequence(const at::Tensor& x, const AttentionWeights& w, const SequenceKv& kv) {
+  Projected p = project(x, w);
+  return attend(p.q, kv.k, kv.v, causal_mask(x.size(1), x.device()), w);
 }
 
 }  // namespace rbench::runtime::layers

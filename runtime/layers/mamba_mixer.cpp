@@ -1,16 +1,30 @@
-// Mamba-1 mixer forward for a chunk of tokens or one token; see mamba_mixer.h.
+// Mamba-1 mixer forward for a chunk of tokens or one token of a sequence, and the batched sequence form; see
+// mamba_mixer.h.
 #include "runtime/layers/mamba_mixer.h"
 
-#include "runtime/kernels/causal_conv1d/causal_conv1d.h"
 #include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
 #include "runtime/kernels/selective_scan/selective_scan.h"
 #include "runtime/kernels/selective_state_update/selective_state_update.h"
+#include "runtime/layers/sequence_scan.h"
 
 namespace rbench::runtime::layers {
 
 namespace {
 
-// y [L, d_inner] float32 -> the gated output projection (and the memory export, before the gate).
+struct SsmInputs {
+  at::Tensor dt, B, C;  // float32 [..., d_inner] (after softplus), [..., N], [..., N]
+};
+
+// xc [..., d_inner] (after the conv and SiLU) -> the scan's per-token step sizes and B, C projections.
+SsmInputs ssm_inputs(const at::Tensor& xc, const MambaWeights& w, at::ScalarType cd) {
+  const int64_t N = w.A.size(1), R = w.dt_proj.size(1);
+  at::Tensor dbc = at::linear(xc, w.x_proj).to(at::kFloat);  // [..., R + 2N]
+  at::Tensor delta = dbc.narrow(-1, 0, R);                   // [..., R]
+  return {at::softplus(at::linear(delta.to(cd), w.dt_proj).to(at::kFloat) + w.dt_bias),
+          dbc.narrow(-1, R, N).contiguous(), dbc.narrow(-1, R + N, N).contiguous()};
+}
+
+// y [..., d_inner] float32 -> the gated output projection (and the memory export, before the gate).
 MambaOutput finish(at::Tensor y, const at::Tensor& z, const MambaWeights& w, at::ScalarType cd, bool export_memory) {
   MambaOutput result;
   at::Tensor gate = at::silu(z.to(at::kFloat));
@@ -29,8 +43,7 @@ MambaOutput mamba_mixer(const at::Tensor& x, const MambaWeights& w, MambaState& 
   const at::ScalarType cd = x.scalar_type();
   const int64_t L = x.size(0);
   const int64_t d_inner = w.D.size(0);
-  const int64_t N = w.A.size(1);
-  const int64_t R = w.dt_proj.size(1);
+  const int64_t d_conv = w.conv_weight.size(1);
 
   at::Tensor xz = at::linear(x, w.in_proj);                  // [L, 2 d_inner]
   at::Tensor xs = xz.narrow(1, 0, d_inner);                   // [L, d_inner]
@@ -41,28 +54,40 @@ MambaOutput mamba_mixer(const at::Tensor& x, const MambaWeights& w, MambaState& 
     at::Tensor conv_state = state.conv.unsqueeze(0);                                  // [1, d_conv-1, d_inner]
     at::Tensor xc =
         kernels::causal_conv1d_update(conv_state, xs, w.conv_weight, w.conv_bias, true).to(cd);  // [1, d_inner]
-    at::Tensor dbc = at::linear(xc, w.x_proj).to(at::kFloat);                         // [1, R + 2N]
-    at::Tensor dt = at::softplus(at::linear(dbc.narrow(1, 0, R).to(cd), w.dt_proj).to(at::kFloat) + w.dt_bias);
+    auto [dt, B, C] = ssm_inputs(xc, w, cd);                                          // [1, d_inner], [1, N], [1, N]
     at::Tensor ssm = state.ssm.unsqueeze(0);                                           // [1, d_inner, N]
-    at::Tensor B = dbc.narrow(1, R, N).contiguous();                                  // [1, N]
-    at::Tensor C = dbc.narrow(1, R + N, N).contiguous();                              // [1, N]
     at::Tensor y = kernels::selective_state_update(ssm, xc.to(at::kFloat), dt, w.A, B, C, w.D, at::Tensor(),
                                                    at::Tensor(), false);              // [1, d_inner] float32
     return finish(y, z, w, cd, export_memory);
   }
 
-  // Causal depthwise conv over [previous d_conv-1 inputs, this chunk] + SiLU, in float32 (a CUDA kernel on the GPU).
-  at::Tensor xc = kernels::causal_conv1d(state.conv, xs, w.conv_weight, w.conv_bias, true).to(cd);  // [L, d_inner]
+  // Causal depthwise conv over [previous d_conv-1 inputs, this chunk], in float32.
+  at::Tensor padded = at::cat({state.conv, xs}, 0);           // [d_conv-1+L, d_inner]
+  state.conv.copy_(padded.narrow(0, L, d_conv - 1));
+  at::Tensor conv = at::conv1d(padded.to(at::kFloat).t().unsqueeze(0),   // [1, d_inner, d_conv-1+L]
+                               w.conv_weight.unsqueeze(1), w.conv_bias, at::IntArrayRef{1}, at::IntArrayRef{0},
+                               at::IntArrayRef{1}, d_inner);  // [1, d_inner, L]
+  at::Tensor xc = at::silu(conv.squeeze(0).t()).to(cd);       // [L, d_inner]
 
-  at::Tensor dbc = at::linear(xc, w.x_proj).to(at::kFloat);   // [L, R + 2N]
-  at::Tensor delta = dbc.narrow(1, 0, R);                     // [L, R]
-  at::Tensor B = dbc.narrow(1, R, N).contiguous();            // [L, N]
-  at::Tensor C = dbc.narrow(1, R + N, N).contiguous();        // [L, N]
-  at::Tensor dt = at::softplus(at::linear(delta.to(cd), w.dt_proj).to(at::kFloat) + w.dt_bias);  // [L, d_inner]
+  auto [dt, B, C] = ssm_inputs(xc, w, cd);                    // [L, d_inner], [L, N], [L, N]
   at::Tensor xf = xc.to(at::kFloat);
 
-  at::Tensor y = kernels::selective_scan(xf, dt, w.A, B, C, w.D, state.ssm);  // [L, d_inner] float32
+  at::Tensor y = kernels::selective_scan_ref(xf, dt, w.A, B, C, w.D, state.ssm);  // [L, d_inner] float32
   return finish(y, z, w, cd, export_memory);
+}
+
+MambaOutput mamba_mixer_sequence(const at::Tensor& x, const MambaWeights& w, bool export_memory) {
+  const at::ScalarType cd = x.scalar_type();
+  const int64_t d_inner = w.D.size(0), d_conv = w.conv_weight.size(1);
+  at::Tensor xz = at::linear(x, w.in_proj);                  // [B, T, 2 d_inner]
+  at::Tensor xs = xz.narrow(2, 0, d_inner), z = xz.narrow(2, d_inner, d_inner);
+  // Causal depthwise conv from a zero state: d_conv-1 zero columns in front, in float32.
+  at::Tensor padded = at::constant_pad_nd(xs.to(at::kFloat).transpose(1, 2), {d_conv - 1, 0});  // [B, d_inner, d_conv-1+T]
+  at::Tensor conv = at::conv1d(padded, w.conv_weight.unsqueeze(1), w.conv_bias, at::IntArrayRef{1}, at::IntArrayRef{0},
+                               at::IntArrayRef{1}, d_inner);  // [B, d_inner, T]
+  at::Tensor xc = at::silu(conv.transpose(1, 2)).to(cd);      // [B, T, d_inner]
+  auto [dt, B, C] = ssm_inputs(xc, w, cd);
+  return finish(selective_scan_sequence(xc.to(at::kFloat), dt, w.A, B, C, w.D), z, w, cd, export_memory);
 }
 
 }  // namespace rbench::runtime::layers

@@ -29,4 +29,9 @@ struct MambaOutput {
 // x: [L, D] (compute dtype), the next L tokens of the sequence whose state is `state`.
 MambaOutput mamba_mixer(const at::Tensor& x, const MambaWeights& w, MambaState& state, bool export_memory);
 
+// The batched sequence form (training): x [B, T, D] holds positions 0 .. T-1 of B sequences, from a zero conv and
+// SSM state; nothing is written, and the result is differentiable in every weight (the scan is one autograd node,
+// layers/sequence_scan.h). Returns out [B, T, D] and, when asked, memory [B, T, d_inner].
+MambaOutput mamba_mixer_sequence(const at::Tensor& x, const MambaWeights& w, bool export_memory);
+
 }  // namespace rbench::runtime::layers

@@ -84,13 +84,10 @@ SambaYModel::SambaYModel(const SambaYConfig& config, TensorSource& source, const
       a.out_b = get(p + "attn.out_proj.bias", cd);
       if (a.differential) {
         const std::string d = p + "attn.inner_cross_attn.";
-        auto dot = [](const at::Tensor& u, const at::Tensor& v) {
-          return (u.to(at::kDouble) * v.to(at::kDouble)).sum().item<double>();
-        };
-        at::Tensor q1 = get(d + "lambda_q1", f32), k1 = get(d + "lambda_k1", f32);
-        at::Tensor q2 = get(d + "lambda_q2", f32), k2 = get(d + "lambda_k2", f32);
+        auto f64 = [&](const std::string& name) { return get(d + name, f32).to(at::kDouble); };
+        at::Tensor q1 = f64("lambda_q1"), k1 = f64("lambda_k1"), q2 = f64("lambda_q2"), k2 = f64("lambda_k2");
         a.lambda_init = layers::differential_lambda_init(static_cast<int64_t>(i));
-        a.lambda = std::exp(dot(q1, k1)) - std::exp(dot(q2, k2)) + a.lambda_init;
+        a.lambda = layers::differential_lambda(q1, k1, q2, k2, a.lambda_init).item<double>();
         a.subln = get(d + "subln.weight", cd);
       }
     }

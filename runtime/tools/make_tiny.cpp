@@ -2,7 +2,6 @@
 // Phi-4-mini-reasoning; see tools.h. The tensor list comes from the same manifest the loader checks against, so
 // the two cannot drift apart.
 #include <cstdio>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
@@ -11,6 +10,7 @@
 #include "runtime/models/phi3.h"
 #include "runtime/models/sambay.h"
 #include "runtime/tools.h"
+#include "runtime/tools/checkpoint_json.h"
 #include "runtime/tools/tiny_tokenizer.h"
 
 namespace rbench::runtime {
@@ -19,50 +19,16 @@ namespace {
 
 using nlohmann::json;
 
-void write_json(const std::filesystem::path& path, const json& j) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error("make-tiny: cannot write " + path.string());
-  out << j.dump(2) << "\n";
-}
-
-json sambay_config_json(const TinyCheckpointOptions& o, const TinyTokenizerIds& ids) {
+SambaYConfigFields sambay_fields(const TinyCheckpointOptions& o, const TinyTokenizerIds& ids) {
   if (o.layout != "sambay" && o.layout != "samba" && o.layout != "sambayoco")
     throw std::runtime_error("make-tiny: --layout must be sambay, samba or sambayoco, got '" + o.layout + "'");
-  json sliding = o.window;
-  if (o.window_as_list) {
-    // HF's per-layer list: the window on self-decoder attention layers, null elsewhere.
-    sliding = json::array();
-    const int64_t h = o.n_layers / 2;
-    for (int64_t i = 0; i < o.n_layers; ++i) {
-      const bool swa = i % 2 == 1 && (o.layout == "samba" || i < h);
-      sliding.push_back(swa ? json(o.window) : json(nullptr));
-    }
-  }
-  return {
-      {"architectures", {"Phi4FlashForCausalLM"}},
-      {"model_type", "phi4flash"},
-      {"hidden_size", o.hidden},
-      {"intermediate_size", o.intermediate},
-      {"num_hidden_layers", o.n_layers},
-      {"num_attention_heads", o.n_heads},
-      {"num_key_value_heads", o.n_kv_heads},
-      {"vocab_size", o.vocab},
-      {"max_position_embeddings", 65536},
-      {"sliding_window", sliding},
-      {"mb_per_layer", 2},
-      {"layer_norm_eps", 1e-5},
-      {"hidden_act", "silu"},
-      {"tie_word_embeddings", true},
-      {"torch_dtype", o.dtype == "f32" ? "float32" : o.dtype == "bf16" ? "bfloat16" : "float16"},
-      {"mamba_d_state", o.mamba_d_state},
-      {"mamba_d_conv", 4},
-      {"mamba_expand", 2},
-      {"bos_token_id", ids.bos},
-      {"eos_token_id", ids.bos},
-      {"pad_token_id", ids.bos},
-      {"rbench_layout", o.layout},
-      {"rbench_differential", o.differential},
-  };
+  SambaYConfigFields f;
+  f.hidden = o.hidden, f.intermediate = o.intermediate, f.n_layers = o.n_layers;
+  f.n_heads = o.n_heads, f.n_kv_heads = o.n_kv_heads, f.vocab = o.vocab;
+  f.window = o.window, f.window_as_list = o.window_as_list, f.mamba_d_state = o.mamba_d_state;
+  f.torch_dtype = o.dtype == "f32" ? "float32" : o.dtype == "bf16" ? "bfloat16" : "float16";
+  f.layout = o.layout, f.differential = o.differential, f.bos = ids.bos;
+  return f;
 }
 
 // A Phi-4-mini-style config: partial LongRoPE with seeded factor sets (short near 1, long rising like the release's)
@@ -169,7 +135,7 @@ void make_tiny_checkpoint(const TinyCheckpointOptions& options) {
   if (!o.write_tokenizer) ids = {static_cast<int32_t>(o.vocab - 1), static_cast<int32_t>(o.vocab - 2)};
   if (ids.vocab_size > o.vocab) o.vocab = (ids.vocab_size + 63) / 64 * 64;
   const bool phi3 = o.arch == "phi3";
-  write_json(o.out_dir / "config.json", phi3 ? phi3_config_json(o, ids) : sambay_config_json(o, ids));
+  write_json(o.out_dir / "config.json", phi3 ? phi3_config_json(o, ids) : sambay_config_json(sambay_fields(o, ids)));
   write_json(o.out_dir / "generation_config.json",
              {{"bos_token_id", ids.bos}, {"eos_token_id", {ids.end, ids.bos}}, {"pad_token_id", ids.bos}});
   write_weights(o, phi3 ? phi3_tensor_manifest(parse_phi3_config(o.out_dir / "config.json"))

@@ -5,12 +5,11 @@
 
 #include <chrono>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
-#include "runtime/model/safetensors.h"
 #include "runtime/models/sambay_config.h"
+#include "runtime/tools/checkpoint_json.h"
 #include "runtime/training.h"
 #include "runtime/training/adamw.h"
 #include "runtime/training/trainable_sambay.h"
@@ -20,12 +19,6 @@ namespace rbench::runtime {
 namespace {
 
 using nlohmann::json;
-
-void write_json(const std::filesystem::path& path, const json& j) {
-  std::ofstream out(path);
-  if (!out) throw std::runtime_error("train: cannot write " + path.string());
-  out << j.dump(2) << "\n";
-}
 
 int32_t required_id(const Tokenizer& tokenizer, const char* token) {
   auto id = tokenizer.token_id(token);
@@ -48,32 +41,12 @@ std::string merge_training_text(const std::vector<TrainingExample>& examples, st
 }
 
 json config_json(const TrainOptions& o, int64_t vocab, int32_t bos) {
-  return {
-      {"architectures", {"Phi4FlashForCausalLM"}},
-      {"model_type", "phi4flash"},
-      {"hidden_size", o.hidden},
-      {"intermediate_size", o.intermediate},
-      {"num_hidden_layers", o.n_layers},
-      {"num_attention_heads", o.n_heads},
-      {"num_key_value_heads", o.n_kv_heads},
-      {"vocab_size", vocab},
-      {"max_position_embeddings", 4096},
-      {"sliding_window", o.window},
-      {"mb_per_layer", 2},
-      {"layer_norm_eps", 1e-5},
-      {"hidden_act", "silu"},
-      {"tie_word_embeddings", true},
-      {"torch_dtype", "float32"},
-      {"mamba_d_state", o.mamba_d_state},
-      {"mamba_d_conv", 4},
-      {"mamba_expand", 2},
-      {"bos_token_id", bos},
-      {"eos_token_id", bos},
-      {"pad_token_id", bos},
-      {"rbench_layout", "sambay"},
-      {"rbench_differential", true},
-      {"rbench_trained_by", "rbench train-default (runtime/training)"},
-  };
+  SambaYConfigFields f;
+  f.hidden = o.hidden, f.intermediate = o.intermediate, f.n_layers = o.n_layers;
+  f.n_heads = o.n_heads, f.n_kv_heads = o.n_kv_heads, f.vocab = vocab;
+  f.window = o.window, f.mamba_d_state = o.mamba_d_state, f.max_positions = 4096, f.bos = bos;
+  f.trained_by = "rbench train-default (runtime/training)";
+  return sambay_config_json(f);
 }
 
 struct EncodedExample {
@@ -106,19 +79,6 @@ double learning_rate(const TrainOptions& o, int64_t step) {
                           static_cast<double>(std::max<int64_t>(1, o.steps - o.warmup_steps));
   const double cosine = 0.5 * (1.0 + std::cos(M_PI * std::min(1.0, progress)));
   return o.lr * (o.min_lr_ratio + (1.0 - o.min_lr_ratio) * cosine);
-}
-
-void write_weights(const std::filesystem::path& path, const training::TrainableSambaY& model) {
-  std::vector<at::Tensor> values;
-  std::vector<TensorToWrite> all;
-  values.reserve(model.specs().size());
-  for (std::size_t i = 0; i < model.specs().size(); ++i) {
-    const auto& spec = model.specs()[i];
-    values.push_back(model.parameters()[i].detach().to(at::kFloat).contiguous());
-    all.push_back({spec.name, StorageDtype::f32, spec.shape, values.back().data_ptr(),
-                   static_cast<std::size_t>(values.back().numel()) * sizeof(float)});
-  }
-  write_safetensors(path, all, {{"format", "pt"}});
 }
 
 }  // namespace
@@ -196,7 +156,7 @@ TrainReport train_tiny_sambay(const TrainOptions& o, const std::vector<TrainingE
   }
   for (double v : recent) recent_loss_sum += v;
   report.final_loss = recent.empty() ? 0.0 : recent_loss_sum / static_cast<double>(recent.size());
-  write_weights(o.out_dir / "model.safetensors", model);
+  model.write_safetensors(o.out_dir / "model.safetensors");
   report.seconds = elapsed();
   return report;
 }

@@ -1,17 +1,20 @@
-// The SambaY forward over a padded batch [B, T] with every weight a leaf tensor that autograd can train. It
-// follows the inference forward of models/sambay.cpp operation for operation (same tensor names and shapes
-// from sambay_tensor_manifest, the same LayerNorm / gated MLP / GMU blocks from layers/dense.h, the same
-// differential attention, masks and Mamba recurrence), but batched and without decoding state: the engine's
-// prefill and stepwise decode then run the weights it learns, so any disagreement between the two code paths
-// shows up as lost accuracy.
+// The SambaY forward over a padded batch [B, T] with every weight a leaf tensor that autograd can train. It is
+// the runtime's own architecture code: the batched sequence forms of runtime/layers/ (the same projections,
+// differential attention core, Mamba conv + SSM inputs + gate, GMU, gated MLP and LayerNorm that the engine's
+// per-sequence prefill and decode call), stacked in the layer order and with the tensor names of
+// sambay_tensor_manifest. Only the scan differs in algorithm (chunked closed form instead of the kernels' step
+// loop), and a test holds these logits equal to the engine's prefill.
 #pragma once
 
 #include <ATen/ATen.h>
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "runtime/layers/attention.h"
+#include "runtime/layers/mamba_mixer.h"
 #include "runtime/models/sambay_config.h"
 #include "runtime/model/tensor_source.h"
 
@@ -30,12 +33,15 @@ class TrainableSambaY {
   const std::vector<TensorSpec>& specs() const { return specs_; }
   const std::vector<at::Tensor>& parameters() const { return params_; }
   int64_t n_params() const;
+  // The weights as model.safetensors (float32, checkpoint names), loadable by the engine.
+  void write_safetensors(const std::filesystem::path& path) const;
 
  private:
   const at::Tensor& w(const std::string& name) const;
-  at::Tensor mamba(const std::string& p, const at::Tensor& x, at::Tensor* memory) const;
-  at::Tensor attention(const std::string& p, int64_t layer, const at::Tensor& x, const at::Tensor& mask,
-                       at::Tensor* shared_k, at::Tensor* shared_v) const;
+  // The layer functions' weight structs over the trainable leaves; the derived tensors (A = -exp(A_log), the
+  // differential lambda) are recomputed on every forward so that gradients reach the stored parameters.
+  layers::MambaWeights mamba_weights(const std::string& p) const;
+  layers::AttentionWeights attention_weights(const std::string& p, int64_t layer) const;
 
   SambaYConfig config_;
   std::vector<TensorSpec> specs_;
