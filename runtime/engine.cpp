@@ -1,9 +1,11 @@
-// Engine: loads model, tokenizer, chat template and stop ids once; runs requests one after another (batched
-// decode is issue 7's scheduler work), turning any failure inside a request into an error Completion.
+// Engine: loads model, tokenizer, chat template and stop ids once; runs requests through the continuous batcher
+// over a state pool sized from the requests' lengths and the device's free memory (kept between calls while it
+// fits), turning any failure inside a request into an error Completion.
 #include "runtime/engine.h"
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -11,7 +13,7 @@
 #include "runtime/model/safetensors.h"
 #include "runtime/model/tensor_source.h"
 #include "runtime/models/registry.h"
-#include "runtime/scheduler/generation.h"
+#include "runtime/scheduler/continuous_batcher.h"
 
 namespace rbench::runtime {
 
@@ -65,7 +67,39 @@ struct Engine::Impl {
   std::optional<ChatTemplate> chat_template;
   std::vector<int32_t> eos_ids;
   ModelInfo info;
+  // The pool and the batcher over it (its CUDA graphs hold the pool's addresses), rebuilt when a call needs
+  // longer sequences or more slots.
+  std::unique_ptr<StatePool> pool;
+  std::unique_ptr<ContinuousBatcher> batcher;
+  GenerationLimits limits;
+  Stats totals;
+
+  ContinuousBatcher& batcher_for(int64_t capacity, int64_t n_requests);
 };
+
+ContinuousBatcher& Engine::Impl::batcher_for(int64_t capacity, int64_t n_requests) {
+  const int64_t wanted = std::max<int64_t>(1, std::min<int64_t>(options.max_batch, n_requests));
+  if (pool && pool->capacity() >= capacity && pool->n_slots() - 1 >= wanted) return *batcher;
+  if (batcher) {
+    const BatcherStats& s = batcher->stats();
+    totals.decode_steps += s.decode_steps, totals.decode_tokens += s.decode_tokens;
+    totals.prefill_tokens += s.prefill_tokens, totals.graphs_captured += s.graphs_captured;
+    totals.decode_seconds += s.decode_seconds, totals.prefill_seconds += s.prefill_seconds;
+    totals.max_in_flight = std::max(totals.max_in_flight, s.max_in_flight);
+  }
+  batcher.reset();
+  pool.reset();  // free the old pool before sizing the new one from free memory
+  const StateSpec& spec = model->state_spec();
+  // Working memory per sequence in flight: the sampler's float32/int64 copies of a logits row.
+  const int64_t workspace = 40 * model->vocab_size();
+  const int64_t slots = StatePool::slots_that_fit(spec, capacity, wanted + 1, workspace);
+  if (slots < 2)
+    throw std::runtime_error("engine: device memory holds no sequence of " + std::to_string(capacity) + " tokens");
+  pool = std::make_unique<StatePool>(spec, slots, capacity);
+  batcher = std::make_unique<ContinuousBatcher>(*model, *pool, limits,
+                                                BatcherOptions{options.prefill_chunk, options.cuda_graphs});
+  return *batcher;
+}
 
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
@@ -78,6 +112,7 @@ std::unique_ptr<Engine> Engine::open(const EngineOptions& options) {
   impl->tokenizer = load_tokenizer(dir);
   impl->chat_template = ChatTemplate::for_model(dir, options.chat_template);
   impl->eos_ids = stop_ids(dir);
+  impl->limits = GenerationLimits{impl->eos_ids, options.prefill_chunk, impl->tokenizer->vocab_size()};
   std::ifstream config(dir / "config.json");
   const auto j = nlohmann::json::parse(config);
   impl->info.architecture = j.value("model_type", "");
@@ -96,37 +131,82 @@ std::vector<int32_t> Engine::prompt_ids(const GenerationRequest& request) const 
   return impl_->tokenizer->encode(text, true);
 }
 
+Engine::Stats Engine::stats() const {
+  Stats total = impl_->totals;
+  if (impl_->batcher) {
+    const BatcherStats& s = impl_->batcher->stats();
+    total.decode_steps += s.decode_steps, total.decode_tokens += s.decode_tokens;
+    total.prefill_tokens += s.prefill_tokens, total.graphs_captured += s.graphs_captured;
+    total.decode_seconds += s.decode_seconds, total.prefill_seconds += s.prefill_seconds;
+    total.max_in_flight = std::max(total.max_in_flight, s.max_in_flight);
+  }
+  total.slots = impl_->pool ? impl_->pool->n_slots() - 1 : 0;
+  return total;
+}
+
 void Engine::generate(std::vector<GenerationRequest> requests, const std::function<void(Completion)>& on_done,
                       const std::function<void(uint64_t id, std::string_view piece)>& on_piece) {
-  for (auto& request : requests) {
-    Completion c;
-    c.id = request.id;
+  // Requests whose prompt cannot be built fail here; the others go to the batcher.
+  std::vector<BatchJob> jobs;
+  std::vector<std::size_t> job_request;                      // job index -> request index
+  std::vector<std::unique_ptr<IncrementalDecoder>> decoders;  // one per job: its text so far
+  int64_t capacity = 1;
+  for (std::size_t r = 0; r < requests.size(); ++r) {
+    const GenerationRequest& request = requests[r];
     try {
-      const std::vector<int32_t> prompt = prompt_ids(request);
-      if (prompt.empty()) throw std::runtime_error("empty prompt");
-      c.n_prompt_tokens = static_cast<int32_t>(prompt.size());
-      IncrementalDecoder decoder(*impl_->tokenizer, true);
-      std::function<void(std::string_view)> stream;
-      if (on_piece) stream = [&](std::string_view piece) { on_piece(request.id, piece); };
-      GenerationLimits limits{impl_->eos_ids, impl_->options.prefill_chunk, impl_->tokenizer->vocab_size()};
-      GenerationOutcome out = run_generation(*impl_->model, prompt, request.sampling, limits,
-                                             [&](int32_t id) { return decoder.push(id); }, stream);
-      if (out.finish_reason == FinishReason::length) {
-        const std::string tail = decoder.flush();
-        out.text += tail;
-        if (stream && !tail.empty()) stream(tail);
-      }
-      c.tokens = std::move(out.tokens);
-      c.text = std::move(out.text);
-      c.finish_reason = out.finish_reason;
-      c.prefill_seconds = out.prefill_seconds;
-      c.decode_seconds = out.decode_seconds;
+      BatchJob job;
+      job.prompt = prompt_ids(request);
+      job.params = request.sampling;
+      auto decoder = std::make_unique<IncrementalDecoder>(*impl_->tokenizer, true);
+      job.decode_piece = [d = decoder.get()](int32_t id) { return d->push(id); };
+      if (on_piece) job.on_piece = [&on_piece, id = request.id](std::string_view piece) { on_piece(id, piece); };
+      capacity = std::max<int64_t>(
+          capacity, static_cast<int64_t>(job.prompt.size()) + std::max(0, request.sampling.max_new_tokens));
+      jobs.push_back(std::move(job));
+      job_request.push_back(r);
+      decoders.push_back(std::move(decoder));
     } catch (const std::exception& e) {
+      Completion c;
+      c.id = request.id;
       c.finish_reason = FinishReason::error;
       c.error = e.what();
+      on_done(std::move(c));
     }
-    on_done(std::move(c));
   }
+  if (jobs.empty()) return;
+  std::vector<int32_t> n_prompt;
+  for (const auto& job : jobs) n_prompt.push_back(static_cast<int32_t>(job.prompt.size()));
+  auto complete = [&](std::size_t j, GenerationOutcome out) {
+    Completion c;
+    c.id = requests[job_request[j]].id;
+    c.n_prompt_tokens = n_prompt[j];
+    if (out.finish_reason == FinishReason::length) {
+      const std::string tail = decoders[j]->flush();
+      out.text += tail;
+      if (on_piece && !tail.empty()) on_piece(c.id, tail);
+    }
+    c.tokens = std::move(out.tokens);
+    c.text = std::move(out.text);
+    c.finish_reason = out.finish_reason;
+    c.error = std::move(out.error);
+    c.prefill_seconds = out.prefill_seconds;
+    c.decode_seconds = out.decode_seconds;
+    decoders[j].reset();
+    on_done(std::move(c));
+  };
+  ContinuousBatcher* batcher = nullptr;
+  try {
+    batcher = &impl_->batcher_for(capacity, static_cast<int64_t>(jobs.size()));
+  } catch (const std::exception& e) {
+    for (std::size_t j = 0; j < jobs.size(); ++j) {
+      GenerationOutcome out;
+      out.finish_reason = FinishReason::error;
+      out.error = e.what();
+      complete(j, std::move(out));
+    }
+    return;
+  }
+  batcher->run(std::move(jobs), complete);
 }
 
 }  // namespace rbench::runtime

@@ -19,7 +19,9 @@ namespace rbench::runtime {
 struct EngineOptions {
   std::filesystem::path model_dir;
   std::string device = "cpu";                 // "cpu" (float32) or "cuda[:n]" (bfloat16, FP32 residual/scan state)
-  int max_batch = 8;                          // requests in flight (run one after another for now)
+  int max_batch = 8;                          // requests in flight at most (continuous batching); fewer when the
+                                              // device's free memory holds fewer sequence states
+  bool cuda_graphs = true;                    // replay captured decode steps on CUDA
   std::optional<std::string> chat_template;   // a ChatTemplate name; default: recognised from tokenizer_config.json
   int64_t prefill_chunk = 2048;               // prompt tokens per prefill step (bounds attention memory)
 };
@@ -39,7 +41,16 @@ class Engine {
 
   const ModelInfo& info() const;
 
-  // Runs the requests and calls on_done once per request as soon as it finishes (from the calling thread). A
+  // Counters of the generate() calls so far (continuous batching).
+  struct Stats {
+    int64_t decode_steps = 0, decode_tokens = 0, prefill_tokens = 0, max_in_flight = 0, graphs_captured = 0;
+    int64_t slots = 0;            // sequences the state pool holds at once
+    double decode_seconds = 0.0, prefill_seconds = 0.0;
+  };
+  Stats stats() const;
+
+  // Runs the requests with continuous batching and calls on_done once per request as soon as it finishes (from
+  // the calling thread). A
   // failure in one request is a Completion with finish_reason error and the message, never an exception that
   // ends the others. on_piece receives the decoded text as it is generated.
   void generate(std::vector<GenerationRequest> requests, const std::function<void(Completion)>& on_done,

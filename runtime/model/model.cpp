@@ -49,3 +49,19 @@ at::Tensor prefill_chunked(Model& model, SequenceState& state, const std::vector
 }
 
 }  // namespace rbench::runtime
+
+namespace rbench::runtime {
+
+at::Tensor Model::decode_step(StatePool& pool, const at::Tensor& ids, const at::Tensor& slots,
+                              const at::Tensor& positions) {
+  const at::Tensor host_ids = ids.to(at::kCPU, at::kLong), host_slots = slots.to(at::kCPU, at::kLong);
+  const at::Tensor host_positions = positions.to(at::kCPU, at::kLong);
+  std::vector<at::Tensor> rows;
+  for (int64_t b = 0; b < host_ids.size(0); ++b) {
+    SequenceState state = pool.view(host_slots[b].item<int64_t>(), host_positions[b].item<int64_t>());
+    rows.push_back(forward(state, host_ids.narrow(0, b, 1), LogitsWanted::last));
+  }
+  return at::cat(rows, 0);
+}
+
+}  // namespace rbench::runtime

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/state/sequence_state.h"
+#include "runtime/state/state_pool.h"
 
 namespace rbench::runtime {
 
@@ -32,6 +33,15 @@ class Model {
   // ids: int64 [L] (any device). Returns float32 logits on the model's device: [L, vocab] for all, [1, vocab] for
   // last, an undefined tensor for none.
   virtual at::Tensor forward(SequenceState& state, const at::Tensor& ids, LogitsWanted wanted) = 0;
+  // The shape of a sequence's state (what a StatePool allocates per slot).
+  virtual const StateSpec& state_spec() const = 0;
+  // One decode step for B sequences held in `pool`'s slots: ids, slots and positions are int64 [B] on the model's
+  // device, positions[b] = the tokens slot b already holds (the new token's position). Writes each new token's
+  // state into its slot and returns float32 logits [B, vocab]. Never synchronises with the host, so a step can be
+  // captured in a CUDA graph. This default is the plain reference every batched implementation is tested
+  // against: forward() on each sequence in turn, over views of its slot (it reads slots and positions on the host).
+  virtual at::Tensor decode_step(StatePool& pool, const at::Tensor& ids, const at::Tensor& slots,
+                                 const at::Tensor& positions);
   virtual int64_t vocab_size() const = 0;
   virtual at::Device device() const = 0;
   virtual int64_t n_params() const = 0;

@@ -28,6 +28,7 @@ class Phi3Model final : public Model {
   Phi3Model(const Phi3Config& config, TensorSource& source, const std::string& device);
 
   SequenceState new_sequence() const override { return SequenceState(state_spec_); }
+  const StateSpec& state_spec() const override { return state_spec_; }
   at::Tensor forward(SequenceState& state, const at::Tensor& ids, LogitsWanted wanted) override;
   int64_t vocab_size() const override { return config_.vocab; }
   at::Device device() const override { return device_; }

@@ -18,7 +18,10 @@ class SambaYModel final : public Model {
   SambaYModel(const SambaYConfig& config, TensorSource& source, const std::string& device);
 
   SequenceState new_sequence() const override { return SequenceState(state_spec_); }
+  const StateSpec& state_spec() const override { return state_spec_; }
   at::Tensor forward(SequenceState& state, const at::Tensor& ids, LogitsWanted wanted) override;
+  at::Tensor decode_step(StatePool& pool, const at::Tensor& ids, const at::Tensor& slots,
+                         const at::Tensor& positions) override;  // sambay_decode_step.cpp
   int64_t vocab_size() const override { return config_.vocab; }
   at::Device device() const override { return device_; }
   int64_t n_params() const override { return n_params_; }
@@ -35,6 +38,9 @@ class SambaYModel final : public Model {
   };
 
   at::Tensor take(TensorSource& source, const TensorSpec& spec, at::ScalarType dtype);
+  // One decode token of B pooled sequences through layer `index`'s mixer (sambay_decode_step.cpp).
+  at::Tensor mix_pooled(const Layer& layer, std::size_t index, const at::Tensor& x, StatePool& pool,
+                        const at::Tensor& slots, const at::Tensor& positions, at::Tensor& memory) const;
   at::Tensor mix(Layer& layer, std::size_t index, const at::Tensor& x, SequenceState& state, int64_t pos0,
                  const at::Tensor& q_positions, at::Tensor& memory);
 

@@ -34,6 +34,9 @@ SequenceState::SequenceState(const StateSpec& spec) {
   }
 }
 
+SequenceState::SequenceState(std::vector<LayerState> layers, int64_t shared_layer)
+    : layers_(std::move(layers)), shared_layer_(shared_layer) {}
+
 SharedKv& SequenceState::shared_kv() {
   if (shared_layer_ < 0) throw std::runtime_error("state: this model has no shared K/V cache");
   return std::get<SharedKv>(layers_[shared_layer_]);
@@ -50,6 +53,9 @@ void SequenceState::plan_length(int64_t n_tokens) {
 
 void SharedKv::reserve(int64_t capacity) {
   if (capacity <= k.size(1)) return;
+  if (fixed_capacity)
+    throw std::runtime_error("state: a pooled K/V cache holds " + std::to_string(k.size(1)) + " tokens; " +
+                             std::to_string(capacity) + " were asked for (plan requests within the pool's capacity)");
   auto grow = [&](const at::Tensor& old) {
     at::Tensor bigger = at::empty({old.size(0), capacity, old.size(2)}, old.options());
     bigger.narrow(1, 0, length).copy_(old.narrow(1, 0, length));

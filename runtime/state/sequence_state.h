@@ -41,6 +41,7 @@ struct WindowKv {
 struct SharedKv {
   at::Tensor k, v;       // [n_kv_heads, capacity, head_dim]; entry j holds position j
   int64_t length = 0;
+  bool fixed_capacity = false;  // a view into a StatePool slot: may not regrow (that would detach it from the pool)
   void append(const at::Tensor& k_new, const at::Tensor& v_new);  // [n_kv_heads, L, head_dim]
   void reserve(int64_t capacity);  // room for `capacity` tokens without regrowing
   at::Tensor keys() const { return k.narrow(1, 0, length); }
@@ -52,6 +53,9 @@ using LayerState = std::variant<std::monostate, MambaState, WindowKv, SharedKv>;
 class SequenceState {
  public:
   explicit SequenceState(const StateSpec& spec);
+  // A state over given per-layer tensors (e.g. views of a StatePool slot); shared_layer: the full-attention layer
+  // whose K/V is shared, -1 for none.
+  SequenceState(std::vector<LayerState> layers, int64_t shared_layer);
   int64_t n_tokens() const { return n_tokens_; }
   void advance(int64_t n) { n_tokens_ += n; }
   MambaState& mamba(std::size_t layer) { return std::get<MambaState>(layers_.at(layer)); }

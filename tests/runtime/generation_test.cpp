@@ -10,7 +10,8 @@ namespace {
 // Always predicts (last token + 1) mod 26 with a clear margin.
 class CountingModel final : public Model {
  public:
-  SequenceState new_sequence() const override { return SequenceState(StateSpec{}); }
+  SequenceState new_sequence() const override { return SequenceState(spec_); }
+  const StateSpec& state_spec() const override { return spec_; }
   at::Tensor forward(SequenceState& state, const at::Tensor& ids, LogitsWanted wanted) override {
     state.advance(ids.size(0));
     if (wanted == LogitsWanted::none) return {};
@@ -22,6 +23,9 @@ class CountingModel final : public Model {
   at::Device device() const override { return at::kCPU; }
   int64_t n_params() const override { return 0; }
   std::string dtype_name() const override { return "float32"; }
+
+ private:
+  StateSpec spec_;
 };
 
 std::string letter(int32_t id) { return std::string(1, static_cast<char>('a' + id)); }

@@ -1,0 +1,138 @@
+// SambaY's batched decode step over a StatePool (Model::decode_step): one token for each of B sequences, the
+// per-sequence forward's math with the state read and written in place through slot indices, so the step never
+// synchronises with the host and can be captured in a CUDA graph. Each block is a fused op with a LibTorch
+// reference (runtime/kernels/): the residual add with the next LayerNorm, the Mamba conv and state update, decode
+// attention with the differential pairing over the shared K/V or the sliding-window ring, and the SiLU gates of
+// the MLP and the GMU; the linears are cuBLAS through LibTorch.
+#include <algorithm>
+#include <cmath>
+
+#include "runtime/kernels/add_layer_norm/add_layer_norm.h"
+#include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
+#include "runtime/kernels/decode_attention/decode_attention.h"
+#include "runtime/kernels/selective_state_update/selective_state_update.h"
+#include "runtime/kernels/silu_gate/silu_gate.h"
+#include "runtime/models/sambay_model.h"
+
+namespace rbench::runtime {
+
+namespace {
+
+using at::indexing::Slice;
+
+kernels::DecodeAttentionParams attention_params(const layers::AttentionWeights& w) {
+  kernels::DecodeAttentionParams p;
+  p.n_heads = w.n_heads;
+  p.n_kv_heads = w.n_kv_heads;
+  p.head_dim = w.head_dim;
+  p.differential = w.differential;
+  p.lambda = w.lambda;
+  p.lambda_init = w.lambda_init;
+  p.subln = w.subln;
+  p.scale = 1.0 / std::sqrt(static_cast<double>(w.head_dim));
+  return p;
+}
+
+// Mamba decode: in_proj, conv step and selective state update on the slots' state, gate, out_proj. The memory
+// layer also exports its scan output, rounded to the compute dtype before the gate (spec 4.4 step 8).
+at::Tensor mamba_step(const layers::MambaWeights& w, const PooledLayer& state, const at::Tensor& x,
+                      const at::Tensor& slots, at::Tensor* memory) {
+  const at::ScalarType cd = x.scalar_type();
+  const int64_t d_inner = w.D.size(0), N = w.A.size(1), R = w.dt_proj.size(1);
+  const at::Tensor xz = at::linear(x, w.in_proj);                                       // [B, 2 d_inner]
+  const at::Tensor xs = xz.narrow(1, 0, d_inner), z = xz.narrow(1, d_inner, d_inner);
+  at::Tensor conv = state.conv;
+  const at::Tensor xc = kernels::causal_conv1d_update(conv, xs, w.conv_weight, w.conv_bias, true, slots).to(cd);
+  const at::Tensor dbc = at::linear(xc, w.x_proj).to(at::kFloat);                       // [B, R + 2N]
+  const at::Tensor dt = at::linear(dbc.narrow(1, 0, R).to(cd), w.dt_proj).to(at::kFloat);
+  const at::Tensor B = dbc.narrow(1, R, N).contiguous(), C = dbc.narrow(1, R + N, N).contiguous();
+  at::Tensor ssm = state.ssm;
+  if (memory) {
+    const at::Tensor y = kernels::selective_state_update(ssm, xc.to(at::kFloat), dt, w.A, B, C, w.D, at::Tensor(),
+                                                         w.dt_bias, true, slots);
+    *memory = y.to(cd);
+    return at::linear(kernels::silu_gate(z, *memory), w.out_proj);
+  }
+  const at::Tensor y = kernels::selective_state_update(ssm, xc.to(at::kFloat), dt, w.A, B, C, w.D,
+                                                       z.to(at::kFloat), w.dt_bias, true, slots);
+  return at::linear(y.to(cd), w.out_proj);
+}
+
+struct Projected {
+  at::Tensor q, k, v;  // [B, Hq, dh], [B, Hkv, dh] (k, v undefined for a query-only projection)
+};
+
+Projected project(const at::Tensor& x, const layers::AttentionWeights& w) {
+  const int64_t B = x.size(0), dh = w.head_dim, Hq = w.n_heads, Hkv = w.n_kv_heads;
+  const at::Tensor qkv = at::linear(x, w.wqkv, w.bqkv);
+  Projected p;
+  p.q = qkv.narrow(1, 0, Hq * dh).view({B, Hq, dh});
+  if (qkv.size(1) > Hq * dh) {
+    p.k = qkv.narrow(1, Hq * dh, Hkv * dh).view({B, Hkv, dh});
+    p.v = qkv.narrow(1, (Hq + Hkv) * dh, Hkv * dh).view({B, Hkv, dh});
+  }
+  return p;
+}
+
+// Writes each sequence's new K/V at row `rows[b]` of its slot, then attends over the first lengths[b] rows.
+at::Tensor attend_pooled(const Projected& p, const layers::AttentionWeights& w, const PooledLayer& cache,
+                         const at::Tensor& slots, const at::Tensor& rows, const at::Tensor& lengths) {
+  if (p.k.defined()) {
+    at::Tensor k = cache.k, v = cache.v;
+    k.index_put_({slots, Slice(), rows}, p.k);
+    v.index_put_({slots, Slice(), rows}, p.v);
+  }
+  const at::Tensor heads = kernels::decode_attention(p.q.contiguous(), cache.k, cache.v, slots, lengths,
+                                                     attention_params(w));
+  return at::linear(heads, w.out_w, w.out_b);
+}
+
+}  // namespace
+
+at::Tensor SambaYModel::mix_pooled(const Layer& layer, std::size_t index, const at::Tensor& x, StatePool& pool,
+                                   const at::Tensor& slots, const at::Tensor& positions, at::Tensor& memory) const {
+  switch (layer.kind) {
+    case LayerKind::mamba: return mamba_step(layer.mamba, pool.layer(index), x, slots, nullptr);
+    case LayerKind::mamba_memory: return mamba_step(layer.mamba, pool.layer(index), x, slots, &memory);
+    case LayerKind::sliding_attention: {
+      const int64_t window = pool.layer(index).window;
+      return attend_pooled(project(x, layer.attn), layer.attn, pool.layer(index), slots,
+                           at::remainder(positions, window), at::clamp_max(positions + 1, window));
+    }
+    case LayerKind::full_attention:
+      return attend_pooled(project(x, layer.attn), layer.attn, pool.layer(index), slots, positions, positions + 1);
+    case LayerKind::cross_attention: {
+      // The cross-decoder reads the K/V that the full-attention layer (the self-decoder's last) just extended.
+      const auto shared = std::find(config_.kinds.begin(), config_.kinds.end(), LayerKind::full_attention);
+      return attend_pooled(project(x, layer.attn), layer.attn,
+                           pool.layer(static_cast<std::size_t>(shared - config_.kinds.begin())), slots, positions,
+                           positions + 1);
+    }
+    case LayerKind::gmu:
+      return at::linear(kernels::silu_gate(at::linear(x, layer.gmu.in_proj), memory), layer.gmu.out_proj);
+    case LayerKind::causal_attention: break;  // a Transformer layer kind: SambaY configs never produce it
+  }
+  throw std::logic_error("sambay: unknown layer kind");
+}
+
+at::Tensor SambaYModel::decode_step(StatePool& pool, const at::Tensor& ids, const at::Tensor& slots,
+                                    const at::Tensor& positions) {
+  at::Tensor residual = at::embedding(embed_, ids).to(at::kFloat);                   // [B, D] float32 stream
+  at::Tensor memory;                                                                 // [B, d_inner]
+  at::Tensor h = kernels::add_layer_norm(residual, at::Tensor(), layers_[0].norm1.weight, layers_[0].norm1.bias,
+                                         config_.norm_eps, compute_);
+  for (std::size_t i = 0; i < layers_.size(); ++i) {
+    const Layer& layer = layers_[i];
+    const at::Tensor mixed = mix_pooled(layer, i, h, pool, slots, positions, memory);
+    h = kernels::add_layer_norm(residual, mixed, layer.norm2.weight, layer.norm2.bias, config_.norm_eps, compute_);
+    const at::Tensor gate_up = at::linear(h, layer.mlp.fc1);                        // [B, 2I]
+    const int64_t inner = layer.mlp.fc2.size(1);
+    const at::Tensor mlp = at::linear(kernels::silu_gate(gate_up.narrow(1, 0, inner), gate_up.narrow(1, inner, inner)),
+                                      layer.mlp.fc2);
+    const layers::LayerNormWeights& next = i + 1 < layers_.size() ? layers_[i + 1].norm1 : final_norm_;
+    h = kernels::add_layer_norm(residual, mlp, next.weight, next.bias, config_.norm_eps, compute_);
+  }
+  return at::linear(h, lm_head_).to(at::kFloat);
+}
+
+}  // namespace rbench::runtime
