@@ -1,14 +1,14 @@
 // Phi3 forward (spec 6.3): embedding; per layer pre-RMSNorm, fused qkv_proj, partial LongRoPE on q and k, causal
 // grouped-query attention over the layer's own K/V cache, o_proj, residual; pre-RMSNorm gated SiLU MLP from the
 // fused gate_up_proj, residual; final RMSNorm and the tied or untied LM head. The residual stays in the compute
-// dtype, as in the reference. The RoPE factor set is fixed per sequence by its planned length (phi3_rope.h).
+// dtype, as in the reference. The RoPE factor set is fixed per sequence by its planned length (phi3_rope.h). Loading
+// and this per-sequence forward live here; the batched decode step over a state pool in phi3_decode_step.cpp.
 #include "runtime/models/phi3.h"
 
 #include <cmath>
 #include <stdexcept>
 
-#include "runtime/layers/dense.h"
-#include "runtime/models/phi3_rope.h"
+#include "runtime/models/phi3_model.h"
 
 namespace rbench::runtime {
 
@@ -16,46 +16,7 @@ namespace {
 
 std::string layer_prefix(int64_t i) { return "model.layers." + std::to_string(i) + "."; }
 
-// Float32 statistics, rounded back before the weight, as transformers' Phi3RMSNorm.
-at::Tensor rms_norm(const at::Tensor& x, const at::Tensor& weight, double eps) {
-  at::Tensor h = x.to(at::kFloat);
-  h = h * at::rsqrt(h.pow(2).mean(-1, true) + eps);
-  return weight * h.to(x.scalar_type());
-}
-
-class Phi3Model final : public Model {
- public:
-  Phi3Model(const Phi3Config& config, TensorSource& source, const std::string& device);
-
-  SequenceState new_sequence() const override { return SequenceState(state_spec_); }
-  const StateSpec& state_spec() const override { return state_spec_; }
-  at::Tensor forward(SequenceState& state, const at::Tensor& ids, LogitsWanted wanted) override;
-  int64_t vocab_size() const override { return config_.vocab; }
-  at::Device device() const override { return device_; }
-  int64_t n_params() const override { return n_params_; }
-  std::string dtype_name() const override { return compute_ == at::kFloat ? "float32" : "bfloat16"; }
-
- private:
-  struct Layer {
-    at::Tensor input_norm, post_norm;  // [D]
-    at::Tensor qkv;                    // [(Hq + 2 Hkv) dh, D]
-    at::Tensor o_proj;                 // [D, Hq dh]
-    layers::GatedMlpWeights mlp;       // gate_up_proj [2I, D] (gate rows first), down_proj [D, I]
-  };
-
-  RopeFactorSet factor_set(SequenceState& state, int64_t end) const;
-  at::Tensor attention(const Layer& layer, const at::Tensor& x, SharedKv& cache, int64_t pos0,
-                       const Phi3Rope::Angles& angles) const;
-
-  Phi3Config config_;
-  at::Device device_;
-  at::ScalarType compute_;
-  Phi3Rope rope_;
-  StateSpec state_spec_;
-  at::Tensor embed_, lm_head_, final_norm_;
-  std::vector<Layer> layers_;
-  int64_t n_params_ = 0;
-};
+}  // namespace
 
 Phi3Model::Phi3Model(const Phi3Config& config, TensorSource& source, const std::string& device)
     : config_(config),
@@ -147,16 +108,14 @@ at::Tensor Phi3Model::forward(SequenceState& state, const at::Tensor& ids, Logit
   at::Tensor h = at::embedding(embed_, tokens);                                                  // [L, D]
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
-    h = h + attention(layer, rms_norm(h, layer.input_norm, config_.norm_eps), state.kv(i), pos0, angles);
-    h = h + layers::gated_mlp(rms_norm(h, layer.post_norm, config_.norm_eps), layer.mlp);
+    h = h + attention(layer, phi3_rms_norm(h, layer.input_norm, config_.norm_eps), state.kv(i), pos0, angles);
+    h = h + layers::gated_mlp(phi3_rms_norm(h, layer.post_norm, config_.norm_eps), layer.mlp);
   }
   state.advance(L);
   if (wanted == LogitsWanted::none) return {};
   if (wanted == LogitsWanted::last && L > 1) h = h.narrow(0, L - 1, 1);
-  return at::linear(rms_norm(h, final_norm_, config_.norm_eps), lm_head_).to(at::kFloat);
+  return at::linear(phi3_rms_norm(h, final_norm_, config_.norm_eps), lm_head_).to(at::kFloat);
 }
-
-}  // namespace
 
 std::vector<TensorSpec> phi3_tensor_manifest(const Phi3Config& c) {
   const int64_t q_width = c.n_heads * c.head_dim, kv_width = c.n_kv_heads * c.head_dim;

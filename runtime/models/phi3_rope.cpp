@@ -37,6 +37,19 @@ Phi3Rope::Angles Phi3Rope::angles(const at::Tensor& positions, RopeFactorSet set
   return {(emb.cos() * config_.attention_scaling).to(dtype), (emb.sin() * config_.attention_scaling).to(dtype)};
 }
 
+Phi3Rope::Angles Phi3Rope::angles_per_sequence(const at::Tensor& positions, const at::Tensor& planned_lengths,
+                                               at::ScalarType dtype) const {
+  // Picking the inverse frequencies per row gives the same products as forming both angle sets and selecting.
+  at::Tensor inv = short_inv_freq_.unsqueeze(0).expand({positions.size(0), -1});            // [B, rotary_dim/2]
+  if (config_.longrope) {
+    const at::Tensor use_long = (planned_lengths > config_.original_max_positions).unsqueeze(1);  // [B, 1]
+    inv = at::where(use_long, long_inv_freq_.unsqueeze(0), inv);
+  }
+  at::Tensor freqs = positions.to(at::kFloat).unsqueeze(1) * inv;                           // [B, rotary_dim/2]
+  at::Tensor emb = at::cat({freqs, freqs}, -1);                                              // [B, rotary_dim]
+  return {(emb.cos() * config_.attention_scaling).to(dtype), (emb.sin() * config_.attention_scaling).to(dtype)};
+}
+
 at::Tensor Phi3Rope::rotate(const at::Tensor& x, const Angles& a) {
   const int64_t dim = a.cos.size(-1), half = dim / 2, head_dim = x.size(-1);
   at::Tensor rot = x.narrow(-1, 0, dim);                                                   // [H, L, dim]

@@ -34,7 +34,12 @@ class Phi3Rope {
   };
   // positions: int64 [L] on the model's device.
   Angles angles(const at::Tensor& positions, RopeFactorSet set, at::ScalarType dtype) const;
-  // x: [H, L, head_dim]. Returns x with its first rotary_dim dims rotated, the rest unchanged.
+  // The batched decode form: one position per sequence, each with its own factor set chosen on the device from
+  // its planned length (long where planned_lengths[b] > original_max_positions, as choose() does), so no host
+  // sync. positions, planned_lengths: int64 [B] on the model's device. Returns cos and sin [B, rotary_dim].
+  Angles angles_per_sequence(const at::Tensor& positions, const at::Tensor& planned_lengths,
+                             at::ScalarType dtype) const;
+  // x: [H, L, head_dim] (or any shape whose last two dims broadcast against the angles' [L, rotary_dim]). Returns x with its first rotary_dim dims rotated, the rest unchanged.
   static at::Tensor rotate(const at::Tensor& x, const Angles& a);
 
   // inv_freq of a factor set, float32 [rotary_dim / 2] (exposed for tests).
