@@ -18,6 +18,8 @@ struct BatchCase {
   std::string name, arch, layout;
   bool differential;
   int64_t heads, kv_heads;
+  bool tied = true;                        // phi3: tied embeddings
+  int64_t original_max_positions = 4096;  // phi3: sequences planned longer use the long RoPE factors
 };
 
 void PrintTo(const BatchCase& c, std::ostream* out) { *out << c.name; }
@@ -31,6 +33,8 @@ std::unique_ptr<Model> tiny_model(const BatchCase& c, const std::string& tag) {
   o.differential = c.differential;
   o.n_heads = c.heads;
   o.n_kv_heads = c.kv_heads;
+  o.tie_embeddings = c.tied;
+  o.original_max_positions = c.original_max_positions;
   o.window = 8;
   o.seed = 5;
   o.write_tokenizer = false;
@@ -146,7 +150,13 @@ INSTANTIATE_TEST_SUITE_P(Layouts, RuntimeBatching,
                                            BatchCase{"sambay_diff_r1", "phi4flash", "sambay", true, 4, 4},
                                            BatchCase{"sambay_plain_r4", "phi4flash", "sambay", false, 8, 2},
                                            BatchCase{"samba_diff", "phi4flash", "samba", true, 4, 2},
-                                           BatchCase{"sambayoco_diff", "phi4flash", "sambayoco", true, 4, 2}),
+                                           BatchCase{"sambayoco_diff", "phi4flash", "sambayoco", true, 4, 2},
+                                           // Phi3: slots of 64 planned tokens; the batcher plans 8 .. 50 tokens, so
+                                           // with original_max_positions 32 or 20 its batches mix short and long
+                                           // factor sets, with 64 every sequence is short.
+                                           BatchCase{"phi3_short_gqa2_tied", "phi3", "", false, 4, 2, true, 64},
+                                           BatchCase{"phi3_long_gqa4_untied", "phi3", "", false, 4, 1, false, 32},
+                                           BatchCase{"phi3_long_mha_tied", "phi3", "", false, 4, 4, true, 20}),
                          [](const auto& info) { return info.param.name; });
 
 }  // namespace
