@@ -33,7 +33,7 @@ struct TrainProgress {
 struct TrainOptions {
   std::filesystem::path out_dir;
   uint64_t seed = 0;
-  int64_t steps = 1200;                // optimizer steps; examples are consumed in order, batch_size per step
+  int64_t steps = 2000;                // optimizer steps; examples are consumed in order, batch_size per step
   int64_t batch_size = 16;
   double max_seconds = 0.0;            // > 0: stop early (after the step that crosses it) and still write
   double lr = 4e-3;
@@ -41,10 +41,10 @@ struct TrainOptions {
   int64_t warmup_steps = 30;
   double weight_decay = 0.01;
   double grad_clip = 1.0;
-  int threads = 0;                     // 0: leave LibTorch's default
+  int threads = 1;                     // 0: LibTorch's default; 1 is fastest for these tiny ops (see PERFORMANCE.md)
   // Architecture (phi4flash layout; n_layers must be a multiple of 4).
   int64_t hidden = 64, n_layers = 8, n_heads = 4, n_kv_heads = 2, intermediate = 128, window = 64;
-  int64_t mamba_d_state = 4;          // 16 made the (time-looped) scan the bottleneck: 4 trains ~2x faster
+  int64_t mamba_d_state = 4;
   int n_merges = 150;                  // tokenizer merges learnt from the corpus with its digits removed
   std::function<void(const TrainProgress&)> on_progress;  // called every progress_every steps and at the end
   int64_t progress_every = 25;

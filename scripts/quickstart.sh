@@ -14,8 +14,8 @@ model="$root/.cache/default-model"
 echo "== rbench tasks (benchmark files from $data_dir)"
 "$rbench" tasks --data-dir "$data_dir"
 if [[ ! -f "$model/config.json" ]]; then
-  echo "== training the embedded default model into $model (once; about 10 minutes on 2 cores)"
-  "$rbench" train-default --out "$model.partial" --threads 2
+  echo "== training the embedded default model into $model (once; about 6 minutes on an idle 2-core machine)"
+  "$rbench" train-default --out "$model.partial" --threads 1
   rm -rf "$model" && mv "$model.partial" "$model"
 else
   echo "== using the cached default model in $model"

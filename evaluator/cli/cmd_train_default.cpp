@@ -42,14 +42,15 @@ int cmd_train_default(const Args& args) {
        cxxopts::value<double>()->default_value("0"))
       ("batch", "sequences per step", cxxopts::value<int64_t>()->default_value(str(d.batch_size)))
       ("lr", "peak learning rate", cxxopts::value<double>()->default_value(str(d.lr)))
-      ("threads", "CPU threads (0 = LibTorch default)", cxxopts::value<int>()->default_value("0"))
+      ("threads", "CPU threads (0 = LibTorch default; 1 is fastest for this model)", cxxopts::value<int>()->default_value(str(d.threads)))
       ("hidden", "hidden size", cxxopts::value<int64_t>()->default_value(str(d.hidden)))
       ("layers", "layers (a multiple of 4)", cxxopts::value<int64_t>()->default_value(str(d.n_layers)))
       ("heads", "query heads", cxxopts::value<int64_t>()->default_value(str(d.n_heads)))
       ("intermediate", "MLP inner width", cxxopts::value<int64_t>()->default_value(str(d.intermediate)))
       ("d-state", "Mamba SSM state size", cxxopts::value<int64_t>()->default_value(str(d.mamba_d_state)))
-      ("kinds", "problem kinds: comma list of add, sub, mul, linear",
-       cxxopts::value<std::string>()->default_value("add,sub,mul,linear"))
+      ("kinds", "problem kinds drawn in turn: comma list of add, sub, mul, linear (a repeated kind is drawn more often;"
+       " the default doubles mul, whose digit products a small model learns last)",
+       cxxopts::value<std::string>()->default_value("add,sub,mul,linear,mul"))
       ("max-digits", "largest operand digits (1..3)", cxxopts::value<int>()->default_value("3"))
       ("quiet", "no progress lines")
       ("h,help", "this help");
