@@ -50,9 +50,12 @@ struct Tolerance {
 // attention backend may compute its products in split TF32, accurate to a few float32 ulps). bfloat16/float16:
 // the reference rounds each sdpa output to the dtype (the differential core then subtracts the two rounded branches
 // and normalises, which can magnify that rounding), the kernel keeps float32 until the output; both round the
-// output the same way, so they may differ by an output ulp.
+// output the same way, so they may differ by an output ulp. On the GPU the reference's bf16 attention backend
+// also rounds the softmax probabilities to bf16 before the product with V (measured on the H100: up to 4 output
+// ulps, 0.0156 at |out| ~ 0.5, Phi3 shape), so plain bf16 gets the differential core's tolerance; the accuracy
+// check against float32 below is what shows the kernel is the more accurate of the two.
 const std::map<at::ScalarType, Tolerance> kPlainTolerance = {
-    {at::kFloat, {2e-5, 2e-4}}, {at::kBFloat16, {1e-3, 1.6e-2}}, {at::kHalf, {2e-4, 2e-3}}};
+    {at::kFloat, {2e-5, 2e-4}}, {at::kBFloat16, {1e-2, 2e-2}}, {at::kHalf, {2e-4, 2e-3}}};
 const std::map<at::ScalarType, Tolerance> kDifferentialTolerance = {
     {at::kFloat, {1e-4, 1e-3}}, {at::kBFloat16, {1e-2, 2e-2}}, {at::kHalf, {2e-3, 4e-3}}};
 // bfloat16 accuracy: mean |kernel - float32 reference| <= kAccuracyFactor * mean |LibTorch bf16 - float32 reference|.

@@ -94,7 +94,7 @@ TEST(RuntimeGpu, BatchedDecodeStepAndGraphsMatchReference) {
   o.write_tokenizer = false;
   auto model = load_model(test::tiny_checkpoint("gpu-batched", o), "cuda");
   const int vocab = static_cast<int>(model->vocab_size());
-  const int64_t capacity = 96;
+  const int64_t capacity = 128;
   StatePool batched(model->state_spec(), 6, capacity), reference(model->state_spec(), 6, capacity);
   std::vector<int64_t> slots = {4, 1, 2, 0}, positions = {7, 20, 33, 50};
   for (std::size_t b = 0; b < slots.size(); ++b) {
