@@ -36,6 +36,7 @@ DecodeStepRunner::DecodeStepRunner(Model& model, StatePool& pool, int64_t n_samp
   top_k_ = at::zeros({S}, dev.dtype(at::kLong));
   seed_ = at::zeros({S}, dev.dtype(at::kLong));
   prompt_length_ = at::zeros({S}, dev.dtype(at::kLong));
+  sampled_.assign(static_cast<std::size_t>(S), false);
   host_inputs_ = at::empty({3, S}, at::TensorOptions().dtype(at::kLong).pinned_memory(model.device().is_cuda()));
 }
 
@@ -51,6 +52,7 @@ void DecodeStepRunner::set_slot(int64_t slot, const SamplingParams& params, int6
   top_k_[slot].copy_(p.top_k[0]);
   seed_[slot].copy_(p.seed[0]);
   prompt_length_[slot].fill_(prompt_length);
+  sampled_.at(static_cast<std::size_t>(slot)) = params.temperature > 0.0;
 }
 
 int32_t DecodeStepRunner::sample_first(const at::Tensor& logits, int64_t slot) {
@@ -60,9 +62,13 @@ int32_t DecodeStepRunner::sample_first(const at::Tensor& logits, int64_t slot) {
   return static_cast<int32_t>(sample_batch(logits, p, n_sampleable_).item<int64_t>());
 }
 
-at::Tensor DecodeStepRunner::eager_step(const at::Tensor& inputs) {
+at::Tensor DecodeStepRunner::eager_step(const at::Tensor& inputs, bool greedy) {
   const at::Tensor ids = inputs[0], slots = inputs[1], positions = inputs[2];
   const at::Tensor logits = model_.decode_step(pool_, ids, slots, positions);
+  if (greedy) {
+    const int64_t n = n_sampleable_ > 0 ? std::min(n_sampleable_, logits.size(1)) : logits.size(1);
+    return at::argmax(logits.narrow(1, 0, n), 1);
+  }
   // The token sampled now is the request's (position + 1 - prompt length)-th generated token, counting from 0.
   const BatchSamplingTensors p{temperature_.index_select(0, slots), top_p_.index_select(0, slots),
                               min_p_.index_select(0, slots),       top_k_.index_select(0, slots),
@@ -83,6 +89,8 @@ std::vector<int32_t> DecodeStepRunner::step(const std::vector<int32_t>& ids, con
     throw std::invalid_argument("decode step: " + std::to_string(batch) + " sequences for a pool of " +
                                 std::to_string(pool_.n_slots() - 1));
   const int64_t width = use_graphs_ ? bucket_for(batch) : batch;
+  bool greedy = true;
+  for (int64_t slot : slots) greedy = greedy && !sampled_.at(static_cast<std::size_t>(slot));
   int64_t* host = host_inputs_.data_ptr<int64_t>();
   const int64_t stride = host_inputs_.size(1);
   for (int64_t b = 0; b < width; ++b) {
@@ -95,7 +103,8 @@ std::vector<int32_t> DecodeStepRunner::step(const std::vector<int32_t>& ids, con
   at::Tensor tokens;
 #ifdef RBENCH_HAVE_CUDA
   if (use_graphs_) {
-    auto it = graphs_.find(width);
+    const auto key = std::make_pair(width, greedy);
+    auto it = graphs_.find(key);
     if (it == graphs_.end()) {
       auto g = std::make_unique<Graph>();
       g->inputs = staged.to(model_.device());
@@ -112,17 +121,17 @@ std::vector<int32_t> DecodeStepRunner::step(const std::vector<int32_t>& ids, con
           at::Tensor scratch = g->inputs.clone();
           scratch[1].fill_(scratch_slot());
           scratch[2].zero_();
-          eager_step(scratch);
+          eager_step(scratch, greedy);
           g->inputs.copy_(scratch);
           const auto pool_id = graphs_.empty() ? at::cuda::MempoolId_t{0, 0} : graphs_.begin()->second->graph.pool();
           g->graph.capture_begin(pool_id);
-          g->tokens = eager_step(g->inputs);
+          g->tokens = eager_step(g->inputs, greedy);
           g->graph.capture_end();
         }
         at::cuda::CUDAEvent after;
         after.record(stream);
         after.block(c10::cuda::getCurrentCUDAStream());
-        it = graphs_.emplace(width, std::move(g)).first;
+        it = graphs_.emplace(key, std::move(g)).first;
       } catch (const std::exception& e) {
         std::cerr << "rbench: CUDA graph capture failed for batch " << width << " (running decode steps eagerly): "
                   << e.what() << "\n";
@@ -136,7 +145,8 @@ std::vector<int32_t> DecodeStepRunner::step(const std::vector<int32_t>& ids, con
     }
   }
 #endif
-  if (!tokens.defined()) tokens = eager_step(staged.narrow(1, 0, batch).to(model_.device())).narrow(0, 0, batch);
+  if (!tokens.defined())
+    tokens = eager_step(staged.narrow(1, 0, batch).to(model_.device()), greedy).narrow(0, 0, batch);
   const at::Tensor host_tokens = tokens.to(at::kCPU);
   std::vector<int32_t> out(static_cast<std::size_t>(batch));
   for (int64_t b = 0; b < batch; ++b) out[b] = static_cast<int32_t>(host_tokens.data_ptr<int64_t>()[b]);

@@ -35,7 +35,8 @@ class DecodeStepRunner {
 
  private:
   struct Graph;
-  at::Tensor eager_step(const at::Tensor& inputs);  // inputs int64 [3, B] on the device -> tokens int64 [B]
+  // inputs int64 [3, B] on the device -> tokens int64 [B]; greedy: every row takes the argmax.
+  at::Tensor eager_step(const at::Tensor& inputs, bool greedy);
   int64_t bucket_for(int64_t batch) const;
 
   Model& model_;
@@ -45,7 +46,8 @@ class DecodeStepRunner {
   // Per-slot sampling parameters and prompt lengths, [S] on the device.
   at::Tensor temperature_, top_p_, min_p_, top_k_, seed_, prompt_length_;
   at::Tensor host_inputs_;  // pinned int64 [3, S] staging buffer
-  std::map<int64_t, std::unique_ptr<Graph>> graphs_;  // by bucket size
+  std::vector<bool> sampled_;  // per slot, on the host: does the request sample (temperature > 0)?
+  std::map<std::pair<int64_t, bool>, std::unique_ptr<Graph>> graphs_;  // by (bucket size, greedy)
 };
 
 }  // namespace rbench::runtime
