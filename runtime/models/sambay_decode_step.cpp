@@ -37,24 +37,26 @@ kernels::DecodeAttentionParams attention_params(const layers::AttentionWeights& 
 // layer also exports its scan output, rounded to the compute dtype before the gate (spec 4.4 step 8).
 at::Tensor mamba_step(const layers::MambaWeights& w, const PooledLayer& state, const at::Tensor& x,
                       const at::Tensor& slots, at::Tensor* memory) {
+  // Every input of the state update is a compute-dtype linear output, so it is handed over as it is: the kernel
+  // widens to float32 on load, which is what the per-sequence path's explicit conversions compute, minus their
+  // kernel launches.
   const at::ScalarType cd = x.scalar_type();
   const int64_t d_inner = w.D.size(0), N = w.A.size(1), R = w.dt_proj.size(1);
   const at::Tensor xz = at::linear(x, w.in_proj);                                       // [B, 2 d_inner]
   const at::Tensor xs = xz.narrow(1, 0, d_inner), z = xz.narrow(1, d_inner, d_inner);
   at::Tensor conv = state.conv;
   const at::Tensor xc = kernels::causal_conv1d_update(conv, xs, w.conv_weight, w.conv_bias, true, slots).to(cd);
-  const at::Tensor dbc = at::linear(xc, w.x_proj).to(at::kFloat);                       // [B, R + 2N]
-  const at::Tensor dt = at::linear(dbc.narrow(1, 0, R).to(cd), w.dt_proj).to(at::kFloat);
-  const at::Tensor B = dbc.narrow(1, R, N).contiguous(), C = dbc.narrow(1, R + N, N).contiguous();
+  const at::Tensor dbc = at::linear(xc, w.x_proj);                                      // [B, R + 2N]
+  const at::Tensor dt = at::linear(dbc.narrow(1, 0, R), w.dt_proj);                     // [B, d_inner]
+  const at::Tensor B = dbc.narrow(1, R, N), C = dbc.narrow(1, R + N, N);
   at::Tensor ssm = state.ssm;
   if (memory) {
-    const at::Tensor y = kernels::selective_state_update(ssm, xc.to(at::kFloat), dt, w.A, B, C, w.D, at::Tensor(),
-                                                         w.dt_bias, true, slots);
-    *memory = y.to(cd);
+    const at::Tensor y =
+        kernels::selective_state_update(ssm, xc, dt, w.A, B, C, w.D, at::Tensor(), w.dt_bias, true, slots);
+    *memory = y.to(cd);  // the memory layer rounds its scan output before the gate (spec 4.4 step 8)
     return at::linear(kernels::silu_gate(z, *memory), w.out_proj);
   }
-  const at::Tensor y = kernels::selective_state_update(ssm, xc.to(at::kFloat), dt, w.A, B, C, w.D,
-                                                       z.to(at::kFloat), w.dt_bias, true, slots);
+  const at::Tensor y = kernels::selective_state_update(ssm, xc, dt, w.A, B, C, w.D, z, w.dt_bias, true, slots);
   return at::linear(y.to(cd), w.out_proj);
 }
 
