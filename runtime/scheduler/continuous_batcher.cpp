@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <deque>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -43,7 +44,7 @@ void ContinuousBatcher::run(std::vector<BatchJob> jobs,
   for (std::size_t i = 0; i < jobs.size(); ++i) waiting.push_back(i);
   std::vector<int64_t> free_slots;
   for (int64_t s = steps_->scratch_slot() - 1; s >= 0; --s) free_slots.push_back(s);
-  std::optional<Sequence> admitting;  // the one request being prefilled
+  std::deque<Sequence> admitting;  // requests holding a slot whose prompt is not all in yet, oldest first
   std::vector<Sequence> running;
 
   auto fail = [&](std::size_t job, const std::string& why) {
@@ -60,9 +61,9 @@ void ContinuousBatcher::run(std::vector<BatchJob> jobs,
     on_done(seq.job, std::move(out));
   };
 
-  while (!waiting.empty() || admitting || !running.empty()) {
+  while (!waiting.empty() || !admitting.empty() || !running.empty()) {
     // Admit the next waiting request when a slot is free.
-    while (!admitting && !waiting.empty() && !free_slots.empty()) {
+    while (!waiting.empty() && !free_slots.empty()) {
       const std::size_t j = waiting.front();
       waiting.pop_front();
       BatchJob& job = jobs[j];
@@ -100,50 +101,51 @@ void ContinuousBatcher::run(std::vector<BatchJob> jobs,
         steps_->set_slot(seq.slot, job.params, static_cast<int64_t>(job.prompt.size()));
         seq.state.emplace(pool_.open(seq.slot, planned));
         free_slots.pop_back();
-        admitting = std::move(seq);
+        admitting.push_back(std::move(seq));
       } catch (const std::exception& e) {
         fail(j, e.what());
       }
     }
 
-    // One prefill chunk of the admitted request (all of its prompt when nobody is waiting on a decode step).
-    if (admitting) {
-      Sequence& seq = *admitting;
+    // Prefill up to prefill_chunk prompt tokens across the admitted requests, oldest first (everything when no
+    // sequence is waiting on a decode step), so new requests never stall running ones for more than a chunk.
+    int64_t budget = running.empty() || options_.prefill_chunk <= 0 ? std::numeric_limits<int64_t>::max()
+                                                                     : options_.prefill_chunk;
+    while (!admitting.empty() && budget > 0) {
+      Sequence& seq = admitting.front();
       const auto& prompt = jobs[seq.job].prompt;
       const auto total = static_cast<int64_t>(prompt.size());
-      const int64_t chunk = running.empty() || options_.prefill_chunk <= 0 ? total - seq.prefilled
-                                                                           : std::min(options_.prefill_chunk, total - seq.prefilled);
+      const int64_t piece = options_.prefill_chunk > 0 ? options_.prefill_chunk : total;
       const auto t0 = Clock::now();
       try {
-        const int64_t step_chunk = options_.prefill_chunk > 0 ? options_.prefill_chunk : chunk;
         at::Tensor logits;
-        for (int64_t done = 0; done < chunk; done += step_chunk) {
-          const int64_t n = std::min(step_chunk, chunk - done);
+        while (seq.prefilled < total && budget > 0) {
+          const int64_t n = std::min({piece, total - seq.prefilled, budget});
           const at::Tensor ids =
               at::tensor(std::vector<int64_t>(prompt.begin() + seq.prefilled, prompt.begin() + seq.prefilled + n));
           seq.prefilled += n;
+          budget -= n;
+          stats_.prefill_tokens += n;
           logits = model_.forward(*seq.state, ids, seq.prefilled == total ? LogitsWanted::last : LogitsWanted::none);
         }
-        stats_.prefill_tokens += chunk;
-        if (seq.prefilled == total) {
-          const int32_t token = steps_->sample_first(logits, seq.slot);
-          const auto now = Clock::now();
-          stats_.prefill_seconds += seconds_between(t0, now);
-          seq.decode_started = now;
-          seq.state.reset();
-          seq.position = total;
-          seq.next_input = token;
-          if (seq.progress->push(token)) finish(seq, now);
-          else running.push_back(std::move(seq));
-          admitting.reset();
-        } else {
+        if (seq.prefilled < total) {
           stats_.prefill_seconds += seconds_between(t0, Clock::now());
+          break;  // the budget ran out inside this prompt: the rest comes next iteration
         }
+        const int32_t token = steps_->sample_first(logits, seq.slot);
+        const auto now = Clock::now();
+        stats_.prefill_seconds += seconds_between(t0, now);
+        seq.decode_started = now;
+        seq.state.reset();
+        seq.position = total;
+        seq.next_input = token;
+        if (seq.progress->push(token)) finish(seq, now);
+        else running.push_back(std::move(seq));
       } catch (const std::exception& e) {
         free_slots.push_back(seq.slot);
         fail(seq.job, e.what());
-        admitting.reset();
       }
+      admitting.pop_front();
     }
 
     if (running.empty()) continue;

@@ -1,7 +1,8 @@
 // Continuous batching: requests join and leave the running batch at every step. Each scheduler iteration admits
-// waiting requests into free slots of a StatePool, runs one prefill chunk of the request being admitted (the
-// whole prompt when nothing is decoding, so new requests never stall running ones for more than a chunk), then
-// one batched decode step for every running sequence (DecodeStepRunner: CUDA graphs, on-device sampling).
+// waiting requests into free slots of a StatePool, prefills up to prefill_chunk prompt tokens across the admitted
+// requests, oldest first (all of them when nothing is decoding, so new requests never stall running ones for more
+// than a chunk), then runs one batched decode step for every running sequence (DecodeStepRunner: CUDA graphs,
+// on-device sampling).
 // Requests wait when no slot is free; the pool was sized by the caller from free device memory, so memory never
 // runs out mid-run. A failure in one request ends that request with an error outcome, never the others.
 #pragma once
