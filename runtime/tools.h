@@ -50,37 +50,78 @@ struct ScoreOptions {
 
 void score(const ScoreOptions& options);
 
-// rbench bench: decode and prefill speed of one architecture at a given prompt length, generation length and
-// number of sequences in flight, against the bytes-per-step roofline (weights + per-sequence state read and
-// written per decode step, over a device-to-device copy bandwidth measured in the same run). Random weights at the
-// released shape (or a config file's) unless model_dir is given; generation runs greedy to gen_len, eos ignored.
-// Sequences are stepped one after another today (no batched decode yet), so concurrency multiplies the work.
+// rbench bench: one architecture's speed on the continuous-batching engine's pieces (StatePool, Model::decode_step,
+// DecodeStepRunner with CUDA graphs and on-device sampling), against the bytes-per-step roofline (weights read once
+// + every sequence's state read and written per decode step, over a device copy bandwidth measured in the same
+// run). Random weights at the released shape (or a config file's) unless model_dir is given; eos is ignored.
+// Phases: a batch-1 prefill of the prompt (timed after a warm-up, compared with the model's FLOPs at a bf16 matmul
+// rate measured in the same run); a pool of `concurrency` sequences at the prompt's length (one prefill, its slot
+// copied into the others); decode_steps timed steps from there; then, when sweep_contexts is set, the step time
+// at each of those contexts (positions jumped there: the K/V content does not change the speed) and its integral
+// over the whole generation, which predicts the workload's decode time without running it.
 struct BenchOptions {
   std::filesystem::path model_dir;    // a checkpoint; empty: random weights
-  std::string arch = "phi4flash";     // random weights: phi4flash | phi3 (phi3 needs config_file)
-  std::filesystem::path config_file;  // random weights at this config.json's shape; empty: released phi4flash shape
+  std::string arch = "phi4flash";     // random weights: phi4flash | phi3 (released shapes, spec sections 3 and 6)
+  std::filesystem::path config_file;  // random weights at this config.json's shape instead
   std::string device = "cuda";
   int64_t prompt_len = 2048;
-  int64_t gen_len = 256;
-  int64_t concurrency = 1;
-  uint64_t seed = 0;
+  int64_t gen_len = 256;              // generated tokens per sequence: the first from the prefill, then gen_len - 1 steps
+  int64_t concurrency = 1;            // sequences in flight; 0 = as many as fit (StatePool::slots_that_fit, CUDA only)
+  int64_t decode_steps = 0;           // timed decode steps from the prompt; 0 = all gen_len - 1 (a complete run)
+  std::vector<int64_t> sweep_contexts;  // contexts to time steps at (<= prompt_len + gen_len); empty: no sweep
+  int64_t sweep_steps = 8;            // timed steps per sweep context, after one untimed step
+  bool cuda_graphs = true;
+  double temperature = 0.0;           // 0 = greedy
+  double top_p = 1.0;
+  uint64_t seed = 0;                  // random weights and sampling (sequence s draws with seed + s)
+};
+
+struct BenchSweepPoint {
+  double context = 0;                 // mean tokens held after the timed steps
+  double step_seconds = 0;            // one decode step of every sequence in flight
+  double tokens_per_s = 0;            // concurrency / step_seconds
+  double roofline_fraction = 0;       // roofline step time at this context / step_seconds
 };
 
 struct BenchResult {
   std::string arch, device, dtype;
   int64_t n_params = 0, prompt_len = 0, gen_len = 0, concurrency = 0;
-  double prefill_seconds = 0, decode_seconds = 0;
-  double prefill_tokens_per_s = 0;
-  double decode_tokens_per_s = 0;       // all sequences together
-  double ms_per_output_token = 0;       // per sequence: decode time / gen_len
-  double peak_memory_gib = 0;           // peak allocated on the GPU (0 on CPU)
+  int64_t capacity = 0;                 // tokens per pool slot: max(prompt + gen, largest sweep context)
+  int64_t decode_steps = 0;             // steps timed from the prompt
+  bool cuda_graphs = false;             // asked for (graphs_captured says whether capture worked)
+  int64_t graphs_captured = 0;
   double copy_bandwidth_gbs = 0;        // measured: 2 * bytes / time of a large device copy (read + write)
+  double matmul_tflops = 0;             // measured: a large at::matmul in the compute dtype
+  // Batch-1 prefill of one prompt.
+  double prefill_seconds = 0, prefill_tokens_per_s = 0;
+  double prefill_flops = 0;             // bench_arithmetic::prefill_flops
+  double prefill_flops_seconds = 0;     // prefill_flops at the measured matmul rate
+  double prefill_vs_flops = 0;          // prefill_seconds / prefill_flops_seconds (target: <= 2)
+  // Decode of `concurrency` sequences from the prompt, decode_steps steps.
+  double decode_seconds = 0;
+  double decode_tokens_per_s = 0;       // all sequences together
+  double ms_per_output_token = 0;       // per sequence: decode_seconds / decode_steps
+  double peak_memory_gib = 0;           // peak allocated on the GPU over the run (0 on CPU)
+  double state_gib_per_sequence = 0;    // StatePool::bytes_per_slot at the capacity
   double weight_bytes_per_step = 0;     // weights read once per decode step
-  double state_bytes_per_step = 0;      // state read + written per step, all sequences, at the mean context
-  double roofline_tokens_per_s = 0;     // concurrency / ((weights + state) / copy bandwidth)
+  double state_bytes_per_step = 0;      // state moved per step, all sequences, mean over the timed steps
+  double roofline_tokens_per_s = 0;     // at the measured copy bandwidth
   double roofline_fraction = 0;         // decode_tokens_per_s / roofline_tokens_per_s
+  // Context sweep and the workload predicted from it (prompt_len + gen_len, all gen_len - 1 steps).
+  std::vector<BenchSweepPoint> sweep;
+  double predicted_decode_seconds = 0;
+  double predicted_decode_tokens_per_s = 0;
+  double predicted_ms_per_output_token = 0;
+  double predicted_wall_seconds = 0;    // concurrency batch-1 prefills + predicted decode
+  double predicted_roofline_fraction = 0;
+  double predicted_vs_measured = 0;     // predicted / measured decode seconds when the run was complete; else 0
 };
 
 BenchResult bench(const BenchOptions& options);
+// The config.json bench builds random weights from without a config file: the released shape of "phi4flash"
+// (Phi-4-mini-flash-reasoning) or "phi3" (Phi-4-mini-reasoning).
+std::string released_config_json(const std::string& arch);
+// The result as one JSON object (every field above; sweep as a list of objects).
+std::string bench_result_json(const BenchResult& result);
 
 }  // namespace rbench::runtime

@@ -1,10 +1,11 @@
-// rbench bench: prefill and decode speed of a checkpoint or of random weights at a real shape, with peak GPU
-// memory and the bytes-per-step roofline over the copy bandwidth measured in the same run (runtime::bench).
-// Prints a readable summary, or one JSON object with --json.
+// rbench bench: prefill and decode speed of a checkpoint or of random weights at a real shape on the
+// continuous-batching engine's pieces, with peak GPU memory, a context sweep that predicts a long workload, and
+// the bytes-per-step roofline over the copy bandwidth measured in the same run (runtime::bench). Prints a readable
+// summary, or one JSON object with --json.
 #include <cxxopts.hpp>
 #include <iomanip>
 #include <iostream>
-#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "evaluator/cli/commands.h"
 #include "runtime/tools.h"
@@ -13,38 +14,47 @@ namespace rbench::cli {
 
 namespace {
 
-nlohmann::json to_json(const runtime::BenchResult& r) {
-  return {{"arch", r.arch},
-          {"device", r.device},
-          {"dtype", r.dtype},
-          {"n_params", r.n_params},
-          {"prompt_len", r.prompt_len},
-          {"gen_len", r.gen_len},
-          {"concurrency", r.concurrency},
-          {"prefill_seconds", r.prefill_seconds},
-          {"decode_seconds", r.decode_seconds},
-          {"prefill_tokens_per_s", r.prefill_tokens_per_s},
-          {"decode_tokens_per_s", r.decode_tokens_per_s},
-          {"ms_per_output_token", r.ms_per_output_token},
-          {"peak_memory_gib", r.peak_memory_gib},
-          {"copy_bandwidth_gbs", r.copy_bandwidth_gbs},
-          {"weight_bytes_per_step", r.weight_bytes_per_step},
-          {"state_bytes_per_step", r.state_bytes_per_step},
-          {"roofline_tokens_per_s", r.roofline_tokens_per_s},
-          {"roofline_fraction", r.roofline_fraction}};
-}
-
 void print_summary(const runtime::BenchResult& r) {
   std::cout << std::fixed << std::setprecision(2) << r.arch << " on " << r.device << " (" << r.dtype << ", "
             << r.n_params << " parameters), prompt " << r.prompt_len << " + " << r.gen_len << " generated, "
-            << r.concurrency << " sequence(s) in flight\n"
-            << "  prefill  " << r.prefill_tokens_per_s << " tok/s (" << r.prefill_seconds << " s)\n"
-            << "  decode   " << r.decode_tokens_per_s << " tok/s, " << r.ms_per_output_token
-            << " ms per output token (" << r.decode_seconds << " s)\n"
-            << "  peak GPU memory " << r.peak_memory_gib << " GiB\n"
-            << "  roofline " << r.roofline_tokens_per_s << " tok/s = (" << r.weight_bytes_per_step / 1e9
-            << " GB weights + " << r.state_bytes_per_step / 1e9 << " GB state per step) over " << r.copy_bandwidth_gbs
-            << " GB/s measured copy bandwidth; achieved " << 100 * r.roofline_fraction << "%\n";
+            << r.concurrency << " sequence(s) in flight, slots of " << r.capacity << " tokens ("
+            << r.state_gib_per_sequence << " GiB each), CUDA graphs " << (r.cuda_graphs ? "on" : "off") << " ("
+            << r.graphs_captured << " captured)\n"
+            << "  measured  copy " << r.copy_bandwidth_gbs << " GB/s, matmul " << r.matmul_tflops << " TFLOP/s\n"
+            << "  prefill   batch 1: " << r.prefill_tokens_per_s << " tok/s (" << r.prefill_seconds << " s) = "
+            << r.prefill_vs_flops << "x the FLOPs time (" << r.prefill_flops / 1e12 << " TFLOP)\n"
+            << "  decode    " << r.decode_steps << " steps: " << r.decode_tokens_per_s << " tok/s, "
+            << r.ms_per_output_token << " ms per output token (" << r.decode_seconds << " s)\n"
+            << "  roofline  " << r.roofline_tokens_per_s << " tok/s = (" << r.weight_bytes_per_step / 1e9
+            << " GB weights + " << r.state_bytes_per_step / 1e9 << " GB state per step) over the copy bandwidth; "
+            << "achieved " << 100 * r.roofline_fraction << "%\n"
+            << "  peak GPU memory " << r.peak_memory_gib << " GiB\n";
+  for (const runtime::BenchSweepPoint& p : r.sweep)
+    std::cout << "  context " << std::setw(8) << p.context << ": " << 1e3 * p.step_seconds << " ms/step, "
+              << p.tokens_per_s << " tok/s, " << 100 * p.roofline_fraction << "% of roofline\n";
+  if (!r.sweep.empty()) {
+    std::cout << "  predicted " << r.prompt_len << " + " << r.gen_len << ": decode " << r.predicted_decode_seconds
+              << " s (" << r.predicted_decode_tokens_per_s << " tok/s, " << r.predicted_ms_per_output_token
+              << " ms per output token, " << 100 * r.predicted_roofline_fraction << "% of roofline), wall "
+              << r.predicted_wall_seconds << " s\n";
+    if (r.predicted_vs_measured > 0)
+      std::cout << "  predicted / measured decode time of this complete run: " << r.predicted_vs_measured << "\n";
+  }
+}
+
+std::vector<int64_t> parse_contexts(const std::string& list) {
+  std::vector<int64_t> out;
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (item.empty()) continue;
+    try {
+      out.push_back(std::stoll(item));
+    } catch (const std::exception&) {
+      throw std::invalid_argument("rbench bench: --sweep '" + list + "': '" + item + "' is not a token count");
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -54,13 +64,22 @@ int cmd_bench(const Args& args) {
   options.add_options()
       ("model", "checkpoint directory (HF layout); else random weights", cxxopts::value<std::string>())
       ("random-weights", "random weights at the released shape or --config's (the default without --model)")
-      ("arch", "phi4flash | phi3 (phi3 needs --config)", cxxopts::value<std::string>()->default_value("phi4flash"))
+      ("arch", "phi4flash | phi3 (released shapes)", cxxopts::value<std::string>()->default_value("phi4flash"))
       ("config", "config.json giving the shape of the random weights", cxxopts::value<std::string>())
       ("device", "cpu or cuda[:n], optionally /f32 or /bf16", cxxopts::value<std::string>()->default_value("cuda"))
       ("prompt-len", "prompt tokens per sequence", cxxopts::value<int64_t>()->default_value("2048"))
       ("gen-len", "generated tokens per sequence (eos ignored)", cxxopts::value<int64_t>()->default_value("256"))
-      ("concurrency", "sequences in flight", cxxopts::value<int64_t>()->default_value("1"))
-      ("seed", "seed of the random weights", cxxopts::value<uint64_t>()->default_value("0"))
+      ("concurrency", "sequences in flight, or max (as many as fit the GPU at prompt + gen tokens)",
+       cxxopts::value<std::string>()->default_value("1"))
+      ("decode-steps", "timed decode steps from the prompt (0 = the whole generation)",
+       cxxopts::value<int64_t>()->default_value("0"))
+      ("sweep", "contexts to time decode steps at, e.g. 2048,8192,16384,24576,34816 (predicts the workload)",
+       cxxopts::value<std::string>()->default_value(""))
+      ("sweep-steps", "timed steps per sweep context", cxxopts::value<int64_t>()->default_value("8"))
+      ("no-graphs", "decode steps eagerly instead of replaying CUDA graphs")
+      ("temperature", "0 = greedy", cxxopts::value<double>()->default_value("0"))
+      ("top-p", "nucleus mass", cxxopts::value<double>()->default_value("1"))
+      ("seed", "seed of the random weights and the sampling", cxxopts::value<uint64_t>()->default_value("0"))
       ("json", "print one JSON object")
       ("h,help", "show this help");
   ArgvView argv("rbench bench", args);
@@ -80,11 +99,27 @@ int cmd_bench(const Args& args) {
   o.device = parsed["device"].as<std::string>();
   o.prompt_len = parsed["prompt-len"].as<int64_t>();
   o.gen_len = parsed["gen-len"].as<int64_t>();
-  o.concurrency = parsed["concurrency"].as<int64_t>();
+  const std::string concurrency = parsed["concurrency"].as<std::string>();
+  try {
+    o.concurrency = concurrency == "max" ? 0 : std::stoll(concurrency);
+  } catch (const std::exception&) {
+    std::cerr << "rbench bench: --concurrency must be a number or max, got '" << concurrency << "'\n";
+    return 2;
+  }
+  if (o.concurrency < 0 || (o.concurrency == 0 && concurrency != "max")) {
+    std::cerr << "rbench bench: --concurrency must be >= 1 or max, got '" << concurrency << "'\n";
+    return 2;
+  }
+  o.decode_steps = parsed["decode-steps"].as<int64_t>();
+  o.sweep_contexts = parse_contexts(parsed["sweep"].as<std::string>());
+  o.sweep_steps = parsed["sweep-steps"].as<int64_t>();
+  o.cuda_graphs = parsed.count("no-graphs") == 0;
+  o.temperature = parsed["temperature"].as<double>();
+  o.top_p = parsed["top-p"].as<double>();
   o.seed = parsed["seed"].as<uint64_t>();
   const runtime::BenchResult r = runtime::bench(o);
   if (parsed.count("json")) {
-    std::cout << to_json(r).dump() << "\n";
+    std::cout << runtime::bench_result_json(r) << "\n";
   } else {
     print_summary(r);
   }
