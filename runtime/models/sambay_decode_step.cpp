@@ -6,10 +6,13 @@
 // the MLP and the GMU; the linears are cuBLAS through LibTorch.
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <utility>
 
 #include "runtime/kernels/add_layer_norm/add_layer_norm.h"
 #include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
 #include "runtime/kernels/decode_attention/decode_attention.h"
+#include "runtime/kernels/kv_cache_append/kv_cache_append.h"
 #include "runtime/kernels/selective_state_update/selective_state_update.h"
 #include "runtime/kernels/silu_gate/silu_gate.h"
 #include "runtime/models/sambay_model.h"
@@ -17,8 +20,6 @@
 namespace rbench::runtime {
 
 namespace {
-
-using at::indexing::Slice;
 
 kernels::DecodeAttentionParams attention_params(const layers::AttentionWeights& w) {
   kernels::DecodeAttentionParams p;
@@ -81,8 +82,7 @@ at::Tensor attend_pooled(const Projected& p, const layers::AttentionWeights& w, 
                          const at::Tensor& slots, const at::Tensor& rows, const at::Tensor& lengths) {
   if (p.k.defined()) {
     at::Tensor k = cache.k, v = cache.v;
-    k.index_put_({slots, Slice(), rows}, p.k);
-    v.index_put_({slots, Slice(), rows}, p.v);
+    kernels::kv_cache_append(k, v, p.k, p.v, slots, rows);
   }
   const at::Tensor heads = kernels::decode_attention(p.q.contiguous(), cache.k, cache.v, slots, lengths,
                                                      attention_params(w));
@@ -91,24 +91,38 @@ at::Tensor attend_pooled(const Projected& p, const layers::AttentionWeights& w, 
 
 }  // namespace
 
+// Cache rows and lengths of one step, shared by the layers: the full K/V takes row = position and holds
+// position + 1 entries; a ring of `window` takes row = position % window and holds min(position + 1, window).
+struct SambaYModel::StepRows {
+  at::Tensor positions, lengths;
+  std::map<int64_t, std::pair<at::Tensor, at::Tensor>> rings;  // window -> (rows, lengths)
+
+  const std::pair<at::Tensor, at::Tensor>& ring(int64_t window) {
+    auto it = rings.find(window);
+    if (it == rings.end())
+      it = rings.emplace(window, std::pair{at::remainder(positions, window), at::clamp_max(lengths, window)}).first;
+    return it->second;
+  }
+};
+
 at::Tensor SambaYModel::mix_pooled(const Layer& layer, std::size_t index, const at::Tensor& x, StatePool& pool,
-                                   const at::Tensor& slots, const at::Tensor& positions, at::Tensor& memory) const {
+                                   const at::Tensor& slots, StepRows& rows, at::Tensor& memory) const {
   switch (layer.kind) {
     case LayerKind::mamba: return mamba_step(layer.mamba, pool.layer(index), x, slots, nullptr);
     case LayerKind::mamba_memory: return mamba_step(layer.mamba, pool.layer(index), x, slots, &memory);
     case LayerKind::sliding_attention: {
-      const int64_t window = pool.layer(index).window;
-      return attend_pooled(project(x, layer.attn), layer.attn, pool.layer(index), slots,
-                           at::remainder(positions, window), at::clamp_max(positions + 1, window));
+      const auto& [ring_rows, ring_lengths] = rows.ring(pool.layer(index).window);
+      return attend_pooled(project(x, layer.attn), layer.attn, pool.layer(index), slots, ring_rows, ring_lengths);
     }
     case LayerKind::full_attention:
-      return attend_pooled(project(x, layer.attn), layer.attn, pool.layer(index), slots, positions, positions + 1);
+      return attend_pooled(project(x, layer.attn), layer.attn, pool.layer(index), slots, rows.positions,
+                           rows.lengths);
     case LayerKind::cross_attention: {
       // The cross-decoder reads the K/V that the full-attention layer (the self-decoder's last) just extended.
       const auto shared = std::find(config_.kinds.begin(), config_.kinds.end(), LayerKind::full_attention);
       return attend_pooled(project(x, layer.attn), layer.attn,
-                           pool.layer(static_cast<std::size_t>(shared - config_.kinds.begin())), slots, positions,
-                           positions + 1);
+                           pool.layer(static_cast<std::size_t>(shared - config_.kinds.begin())), slots,
+                           rows.positions, rows.lengths);
     }
     case LayerKind::gmu:
       return at::linear(kernels::silu_gate(at::linear(x, layer.gmu.in_proj), memory), layer.gmu.out_proj);
@@ -121,11 +135,12 @@ at::Tensor SambaYModel::decode_step(StatePool& pool, const at::Tensor& ids, cons
                                     const at::Tensor& positions) {
   at::Tensor residual = at::embedding(embed_, ids).to(at::kFloat);                   // [B, D] float32 stream
   at::Tensor memory;                                                                 // [B, d_inner]
+  StepRows rows{positions, positions + 1, {}};
   at::Tensor h = kernels::add_layer_norm(residual, at::Tensor(), layers_[0].norm1.weight, layers_[0].norm1.bias,
                                          config_.norm_eps, compute_);
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
-    const at::Tensor mixed = mix_pooled(layer, i, h, pool, slots, positions, memory);
+    const at::Tensor mixed = mix_pooled(layer, i, h, pool, slots, rows, memory);
     h = kernels::add_layer_norm(residual, mixed, layer.norm2.weight, layer.norm2.bias, config_.norm_eps, compute_);
     const at::Tensor gate_up = at::linear(h, layer.mlp.fc1);                        // [B, 2I]
     const int64_t inner = layer.mlp.fc2.size(1);

@@ -38,9 +38,11 @@ class SambaYModel final : public Model {
   };
 
   at::Tensor take(TensorSource& source, const TensorSpec& spec, at::ScalarType dtype);
-  // One decode token of B pooled sequences through layer `index`'s mixer (sambay_decode_step.cpp).
+  // One decode token of B pooled sequences through layer `index`'s mixer (sambay_decode_step.cpp); `rows` holds
+  // the cache rows and lengths of this step, computed once per step.
+  struct StepRows;
   at::Tensor mix_pooled(const Layer& layer, std::size_t index, const at::Tensor& x, StatePool& pool,
-                        const at::Tensor& slots, const at::Tensor& positions, at::Tensor& memory) const;
+                        const at::Tensor& slots, StepRows& rows, at::Tensor& memory) const;
   at::Tensor mix(Layer& layer, std::size_t index, const at::Tensor& x, SequenceState& state, int64_t pos0,
                  const at::Tensor& q_positions, at::Tensor& memory);
 
