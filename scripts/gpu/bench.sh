@@ -17,10 +17,10 @@
 #   phi3_max        Phi3, as many sequences as fit          the baseline's throughput on the same workload
 #   flash_latency   SambaY at the concurrency whose predicted ms per output token equals phi3_b1's
 #                   (interpolated between flash_b1 and flash_max)
-#   flash_validate  SambaY at flash_max's concurrency, 2K + VALIDATE_GEN run to the end, with its own sweep:
-#                   predicted / measured decode time
 #   phi3_b64        Phi3, 64 sequences, 2K + 128             against transformers at batch 64
 #   hf              transformers generate, batch 1 and 64, 2K + 128
+#   flash_validate  SambaY at flash_max's concurrency, 2K + VALIDATE_GEN run to the end, with its own sweep:
+#                   predicted / measured decode time (last: it takes the most time, and gets what is left)
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=${RBENCH_GPU_BUILD:-$root/build-gpu}
@@ -131,6 +131,9 @@ else
   fail_setting flash_latency "no concurrency to match: flash_b1, flash_max or phi3_b1 is missing"
 fi
 
+record phi3_b64 90 "${bench[@]}" "${phi3_flags[@]}" --arch phi3 --prompt-len 2048 --gen-len 128 --concurrency 64
+record hf 150 "$python" "$root/scripts/bench/hf_generate_bench.py" --batch 1,64 --prompt-len 2048 --new-tokens 128
+
 validate_c=$(field flash_max concurrency 0)
 if [ "$validate_c" -gt 0 ]; then
   end=$((2048 + validate_gen))
@@ -139,9 +142,6 @@ if [ "$validate_c" -gt 0 ]; then
 else
   fail_setting flash_validate "no concurrency to validate at: flash_max is missing"
 fi
-
-record phi3_b64 90 "${bench[@]}" "${phi3_flags[@]}" --arch phi3 --prompt-len 2048 --gen-len 128 --concurrency 64
-record hf 150 "$python" "$root/scripts/bench/hf_generate_bench.py" --batch 1,64 --prompt-len 2048 --new-tokens 128
 
 "$python" - "$out" <<'PY' | tee -a "$out"
 import json, sys
