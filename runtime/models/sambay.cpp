@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "runtime/models/sambay_layer_weights.h"
 #include "runtime/models/sambay_model.h"
 
 namespace rbench::runtime {
@@ -47,52 +48,18 @@ SambaYModel::SambaYModel(const SambaYConfig& config, TensorSource& source, const
       throw std::logic_error("sambay: manifest order mismatch at " + name);
     return take(source, specs[next++], dtype);
   };
-  const auto f32 = at::kFloat, cd = compute_;
+  const auto cd = compute_;
   embed_ = get("model.embed_tokens.weight", cd);
   layers_.resize(config.kinds.size());
   first_cross_layer_ = config.n_layers;
   for (std::size_t i = 0; i < layers_.size(); ++i) {
-    Layer& l = layers_[i];
-    l.kind = config.kinds[i];
-    const std::string p = layer_prefix(static_cast<int64_t>(i));
-    if ((l.kind == LayerKind::gmu || l.kind == LayerKind::cross_attention) && first_cross_layer_ == config.n_layers)
+    SambaYLayerWeights w = sambay_layer_weights(config, static_cast<int64_t>(i), get, cd, false);
+    if ((w.kind == LayerKind::gmu || w.kind == LayerKind::cross_attention) && first_cross_layer_ == config.n_layers)
       first_cross_layer_ = static_cast<int64_t>(i);
-    l.norm1 = {get(p + "input_layernorm.weight", cd), get(p + "input_layernorm.bias", cd)};
-    if (is_mamba(l.kind)) {
-      auto& m = l.mamba;
-      m.in_proj = get(p + "attn.in_proj.weight", cd);
-      m.conv_weight = get(p + "attn.conv1d.weight", f32).squeeze(1);
-      m.conv_bias = get(p + "attn.conv1d.bias", f32);
-      m.x_proj = get(p + "attn.x_proj.weight", cd);
-      m.dt_proj = get(p + "attn.dt_proj.weight", cd);
-      m.dt_bias = get(p + "attn.dt_proj.bias", f32);
-      m.A = -at::exp(get(p + "attn.A_log", f32));
-      m.D = get(p + "attn.D", f32);
-      m.out_proj = get(p + "attn.out_proj.weight", cd);
-    } else if (l.kind == LayerKind::gmu) {
-      l.gmu.in_proj = get(p + "attn.in_proj.weight", cd);
-      l.gmu.out_proj = get(p + "attn.out_proj.weight", cd);
-    } else {
-      auto& a = l.attn;
-      a.n_heads = config.n_heads;
-      a.n_kv_heads = config.n_kv_heads;
-      a.head_dim = config.head_dim;
-      a.differential = config.differential;
-      a.wqkv = get(p + "attn.Wqkv.weight", cd);
-      a.bqkv = get(p + "attn.Wqkv.bias", cd);
-      a.out_w = get(p + "attn.out_proj.weight", cd);
-      a.out_b = get(p + "attn.out_proj.bias", cd);
-      if (a.differential) {
-        const std::string d = p + "attn.inner_cross_attn.";
-        auto f64 = [&](const std::string& name) { return get(d + name, f32).to(at::kDouble); };
-        at::Tensor q1 = f64("lambda_q1"), k1 = f64("lambda_k1"), q2 = f64("lambda_q2"), k2 = f64("lambda_k2");
-        a.lambda_init = layers::differential_lambda_init(static_cast<int64_t>(i));
-        a.lambda = layers::differential_lambda(q1, k1, q2, k2, a.lambda_init).item<double>();
-        a.subln = get(d + "subln.weight", cd);
-      }
-    }
-    l.norm2 = {get(p + "post_attention_layernorm.weight", cd), get(p + "post_attention_layernorm.bias", cd)};
-    l.mlp = {get(p + "mlp.fc1.weight", cd), get(p + "mlp.fc2.weight", cd)};
+    Layer& l = layers_[i];
+    l.kind = w.kind;
+    l.norm1 = w.norm1, l.norm2 = w.norm2, l.mlp = w.mlp;
+    l.mamba = w.mamba, l.attn = w.attn, l.gmu = w.gmu;
   }
   final_norm_ = {get("model.final_layernorm.weight", cd), get("model.final_layernorm.bias", cd)};
   lm_head_ = config.tie_embeddings ? embed_ : get("lm_head.weight", cd);

@@ -1,9 +1,10 @@
 // The SambaY forward over a padded batch [B, T] with every weight a leaf tensor that autograd can train. It is
 // the runtime's own architecture code: the batched sequence forms of runtime/layers/ (the same projections,
 // differential attention core, Mamba conv + SSM inputs + gate, GMU, gated MLP and LayerNorm that the engine's
-// per-sequence prefill and decode call), stacked in the layer order and with the tensor names of
-// sambay_tensor_manifest. Only the scan differs in algorithm (chunked closed form instead of the kernels' step
-// loop), and a test holds these logits equal to the engine's prefill.
+// per-sequence prefill and decode call), with each layer's weights built by the engine loader's own mapping
+// (models/sambay_layer_weights.h) from tensors named as in sambay_tensor_manifest. Only the selective scan has
+// its own implementation (layers/sequence_scan.h, differentiable; the engine runs runtime/kernels/), and
+// tests/training holds these logits equal to the engine's prefill.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -13,8 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "runtime/layers/attention.h"
-#include "runtime/layers/mamba_mixer.h"
 #include "runtime/models/sambay_config.h"
 #include "runtime/model/tensor_source.h"
 
@@ -38,10 +37,6 @@ class TrainableSambaY {
 
  private:
   const at::Tensor& w(const std::string& name) const;
-  // The layer functions' weight structs over the trainable leaves; the derived tensors (A = -exp(A_log), the
-  // differential lambda) are recomputed on every forward so that gradients reach the stored parameters.
-  layers::MambaWeights mamba_weights(const std::string& p) const;
-  layers::AttentionWeights attention_weights(const std::string& p, int64_t layer) const;
 
   SambaYConfig config_;
   std::vector<TensorSpec> specs_;
