@@ -2,14 +2,16 @@
 // per-sequence forward's math (phi3.cpp) with the K/V caches read and written in place through slot indices, so the
 // step never synchronises with the host and can be captured in a CUDA graph. Each sequence's RoPE factor set is
 // chosen on the device from its slot's planned length (Phi3Rope::angles_per_sequence); attention is
-// kernels::decode_attention's plain grouped-query path; the MLP's gate is kernels::silu_gate; the linears are
-// cuBLAS through LibTorch. The residual stays in the compute dtype, as in the per-sequence forward.
+// kernels::decode_attention's plain grouped-query path; each residual add is fused with the RMSNorm after it
+// (kernels::add_rms_norm: the residual stays in the compute dtype and rounds as in the per-sequence forward); the
+// MLP's gate is kernels::silu_gate; the linears are cuBLAS through LibTorch.
 //
 // What the per-sequence forward checks on the host and this step cannot: a sequence planned short (at most
 // original_max_position_embeddings tokens) that grows past that threshold makes forward() throw; here it keeps its
 // short factors. The scheduler never lets a sequence grow past its planned length, so this does not arise there.
 #include <cmath>
 
+#include "runtime/kernels/add_rms_norm/add_rms_norm.h"
 #include "runtime/kernels/decode_attention/decode_attention.h"
 #include "runtime/kernels/silu_gate/silu_gate.h"
 #include "runtime/models/phi3_model.h"
@@ -56,14 +58,16 @@ at::Tensor Phi3Model::decode_step(StatePool& pool, const at::Tensor& ids, const 
   const at::Tensor planned = at::maximum(pool.planned_lengths().index_select(0, slots), positions);  // [B]
   const Phi3Rope::Angles rows = rope_.angles_per_sequence(positions, planned, compute_);            // [B, rotary]
   const Phi3Rope::Angles angles{rows.cos.unsqueeze(1), rows.sin.unsqueeze(1)};  // [B, 1, rotary]: every head
-  at::Tensor h = at::embedding(embed_, ids);                                                         // [B, D]
+  at::Tensor residual = at::embedding(embed_, ids);                                                  // [B, D]
+  at::Tensor h = kernels::add_rms_norm(residual, at::Tensor(), layers_[0].input_norm, config_.norm_eps);
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
-    h = h + attention_pooled(layer, pool.layer(i), phi3_rms_norm(h, layer.input_norm, config_.norm_eps), slots,
-                             positions, angles);
-    h = h + gated_mlp_step(phi3_rms_norm(h, layer.post_norm, config_.norm_eps), layer.mlp);
+    const at::Tensor mixed = attention_pooled(layer, pool.layer(i), h, slots, positions, angles);
+    h = kernels::add_rms_norm(residual, mixed, layer.post_norm, config_.norm_eps);
+    const at::Tensor& next_norm = i + 1 < layers_.size() ? layers_[i + 1].input_norm : final_norm_;
+    h = kernels::add_rms_norm(residual, gated_mlp_step(h, layer.mlp), next_norm, config_.norm_eps);
   }
-  return at::linear(phi3_rms_norm(h, final_norm_, config_.norm_eps), lm_head_).to(at::kFloat);
+  return at::linear(h, lm_head_).to(at::kFloat);
 }
 
 }  // namespace rbench::runtime
