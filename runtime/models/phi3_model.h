@@ -47,7 +47,7 @@ class Phi3Model final : public Model {
                        const Phi3Rope::Angles& angles) const;
   // One decode token of B pooled sequences through a layer's attention (phi3_decode_step.cpp).
   at::Tensor attention_pooled(const Layer& layer, const PooledLayer& cache, const at::Tensor& x,
-                              const at::Tensor& slots, const at::Tensor& positions,
+                              const at::Tensor& slots, const at::Tensor& positions, const at::Tensor& lengths,
                               const Phi3Rope::Angles& angles) const;
 
   Phi3Config config_;

@@ -39,7 +39,8 @@ class Phi3Rope {
   // sync. positions, planned_lengths: int64 [B] on the model's device. Returns cos and sin [B, rotary_dim].
   Angles angles_per_sequence(const at::Tensor& positions, const at::Tensor& planned_lengths,
                              at::ScalarType dtype) const;
-  // x: [H, L, head_dim] (or any shape whose last two dims broadcast against the angles' [L, rotary_dim]). Returns x with its first rotary_dim dims rotated, the rest unchanged.
+  // x: [H, L, head_dim] (or any shape whose last two dims broadcast against the angles' [L, rotary_dim]). Returns x
+  // with its first rotary_dim dims rotated, the rest unchanged.
   static at::Tensor rotate(const at::Tensor& x, const Angles& a);
 
   // inv_freq of a factor set, float32 [rotary_dim / 2] (exposed for tests).

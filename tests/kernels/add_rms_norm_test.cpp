@@ -31,7 +31,8 @@ TEST(KernelsAddRmsNorm, ReferenceEqualsPhi3ForwardBitForBit) {
       // The roundings matter: without the one before the weight, bfloat16 outputs differ.
       if (dtype == at::kBFloat16) {
         const at::Tensor hf = h.to(at::kFloat);
-        const at::Tensor unrounded = (weight.to(at::kFloat) * hf * at::rsqrt(hf.pow(2).mean(-1, true) + 1e-5)).to(dtype);
+        const at::Tensor rstd = at::rsqrt(hf.pow(2).mean(-1, true) + 1e-5);
+        const at::Tensor unrounded = (weight.to(at::kFloat) * hf * rstd).to(dtype);
         EXPECT_FALSE(at::equal(unrounded, want)) << what << ": the test data does not exercise the rounding";
       }
     }

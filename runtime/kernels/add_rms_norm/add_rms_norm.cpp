@@ -45,7 +45,8 @@ void check_add_rms_norm_args(const at::Tensor& residual, const at::Tensor& delta
 
 at::Tensor add_rms_norm(at::Tensor& residual, const at::Tensor& delta, const at::Tensor& weight, double eps) {
 #ifdef RBENCH_HAVE_CUDA
-  if (residual.is_cuda() && residual.size(-1) <= kAddRmsNormMaxCols) return add_rms_norm_cuda(residual, delta, weight, eps);
+  if (residual.is_cuda() && residual.size(-1) <= kAddRmsNormMaxCols)
+    return add_rms_norm_cuda(residual, delta, weight, eps);
 #endif
   return add_rms_norm_ref(residual, delta, weight, eps);
 }
