@@ -38,6 +38,16 @@ struct ModelDescription {
   std::string device;
 };
 
+// Cumulative counters of a generator's engines (zero where the implementation has none, e.g. fakes).
+struct GeneratorStats {
+  int64_t decode_steps = 0;     // batched decode steps
+  int64_t decode_tokens = 0;
+  int64_t max_in_flight = 0;    // most sequences decoding at once in one engine
+  int64_t graphs_captured = 0;  // CUDA graphs
+  int64_t slots = 0;            // sequences the engines' state pools hold at once, summed over engines
+  int64_t engines = 1;          // engines generating in parallel
+};
+
 class Generator {
  public:
   virtual ~Generator() = default;
@@ -46,6 +56,7 @@ class Generator {
   // as it finishes, on the calling thread. A failing job is a result with finish_reason "error", not an exception.
   virtual void generate(std::vector<GenerationJob> jobs, const Sampling& sampling,
                         const std::function<void(GenerationResult)>& on_done) = 0;
+  virtual GeneratorStats stats() const { return {}; }
 };
 
 }  // namespace rbench::evaluator

@@ -23,7 +23,8 @@ RegradeStats regrade_run(results::Database& db, int64_t run_id, Grading& grading
     auto found = grades_by_sample.find(sample.id);
     if (found == grades_by_sample.end()) continue;  // error rows: nothing was graded
     bool stale = false;
-    for (const auto& g : found->second) stale = stale || g.grader_version != current_version;
+    // Stale: another grader version, or a row from before canonical answers (schema version 3) to fill in.
+    for (const auto& g : found->second) stale = stale || g.grader_version != current_version || !g.canonical;
     if (!stale) {
       stats.n_samples_current++;
       continue;
@@ -42,6 +43,7 @@ RegradeStats regrade_run(results::Database& db, int64_t run_id, Grading& grading
       g.grader_version = current_version;
       g.rule = v.rule;
       g.extracted = v.extracted;
+      g.canonical = v.canonical.empty() ? v.extracted : v.canonical;  // a grader without canonical forms
       g.correct = v.correct;
       g.reason = v.reason;
       g.gold = first.gold;

@@ -1,7 +1,8 @@
 // Regrading a stored run with the current grader version, without generating anything: every stored grade made
 // by another grader version is sent again (same grader, gold answer and stored completion) to the grading pool,
 // and the new verdicts replace the old per (sample, grader, rule). Grades already at the current version are
-// left alone, so a second regrade does nothing. Error rows have no completion and no grades and stay as they are.
+// left alone, so a second regrade does nothing; grades without a canonical answer (written before schema version 3)
+// are regraded too, which fills it in. Error rows have no completion and no grades and stay as they are.
 #pragma once
 
 #include <cstdint>

@@ -45,7 +45,7 @@ struct RunConfig {
   std::filesystem::path data_dir;
   std::filesystem::path db_path = "results.sqlite";
   std::string device = "cpu";
-  int max_batch = 8;
+  int max_batch = 0;                    // sequences in flight per engine; 0: the device's default (device_plan.h)
   Shard shard;
 
   // The identity of a run for resuming: same model, suite, tasks and sample counts, sampling and seed.

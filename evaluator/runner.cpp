@@ -71,6 +71,7 @@ void commit_ready(std::deque<PendingGrade>& pending, bool wait, results::Databas
       g.grader_version = std::string(graders::kGraderVersion);
       g.rule = v.rule;
       g.extracted = v.extracted;
+      g.canonical = v.canonical.empty() ? v.extracted : v.canonical;  // a grader without canonical forms
       g.correct = v.correct;
       g.reason = v.detail.empty() ? v.reason : v.reason + ": " + v.detail;  // the why behind a failure
       g.gold = front.gold;
@@ -107,11 +108,15 @@ RunOutcome run_evaluation(const RunConfig& config, const std::vector<tasks::Task
       progress.add_task(sel.name, per_task[sel.name].first, per_task[sel.name].first - per_task[sel.name].second);
   }
 
+  const GeneratorStats stats_before = generator.stats();
   int64_t prefill_tokens = 0, decode_tokens = 0;
   double prefill_seconds = 0, generate_seconds = 0;
   std::deque<PendingGrade> pending;
   // Chunks keep Ctrl-C responsive and bound the memory of queued prompts; each is large enough to fill the batch.
-  const std::size_t chunk = std::max<std::size_t>(64, 8 * static_cast<std::size_t>(std::max(1, config.max_batch)));
+  // With several engines, each gets its share of a chunk.
+  const auto engines = static_cast<std::size_t>(std::max<int64_t>(1, stats_before.engines));
+  const std::size_t chunk =
+      std::max<std::size_t>(64, 8 * engines * static_cast<std::size_t>(std::max(1, config.max_batch)));
   for (std::size_t begin = 0; begin < plan.size(); begin += chunk) {
     if (context.stop_requested && context.stop_requested->load()) {
       out.interrupted = true;
@@ -165,10 +170,23 @@ RunOutcome run_evaluation(const RunConfig& config, const std::vector<tasks::Task
   progress.finish();
 
   if (decode_tokens > 0 || prefill_tokens > 0) {
+    const GeneratorStats stats_after = generator.stats();
+    // The batch an engine could run: --max-batch, unless its state pool holds fewer sequences.
     int64_t batch = std::max(1, config.max_batch);
-    db.insert_throughput({0, out.run_id, "prefill", prefill_tokens, prefill_seconds, batch, model.device});
+    if (stats_after.slots > 0) batch = std::min(batch, std::max<int64_t>(1, stats_after.slots / engines));
+    results::ThroughputRecord prefill{0, out.run_id, "prefill", prefill_tokens, prefill_seconds, batch, model.device};
+    prefill.engines = static_cast<int64_t>(engines);
+    db.insert_throughput(prefill);
     // Decode: generated tokens over the wall time of generation (prefill included): the throughput a user sees.
-    db.insert_throughput({0, out.run_id, "decode", decode_tokens, generate_seconds, batch, model.device});
+    // The engines' counters of this invocation go with it: decode tokens / decode_steps is the mean batch.
+    results::ThroughputRecord decode = prefill;
+    decode.phase = "decode";
+    decode.tokens = decode_tokens;
+    decode.seconds = generate_seconds;
+    decode.decode_steps = stats_after.decode_steps - stats_before.decode_steps;
+    decode.max_in_flight = stats_after.max_in_flight;
+    decode.graphs_captured = stats_after.graphs_captured - stats_before.graphs_captured;
+    db.insert_throughput(decode);
   }
   db.set_run_status(out.run_id, out.interrupted ? "interrupted" : "complete");
   out.seconds = std::chrono::duration<double>(Clock::now() - start).count();

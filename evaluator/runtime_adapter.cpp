@@ -2,6 +2,11 @@
 // requests and completions back into results, keeping the engine's batching.
 #include "evaluator/runtime_adapter.h"
 
+#include <exception>
+#include <stdexcept>
+#include <thread>
+
+#include "evaluator/parallel_generator.h"
 #include "runtime/engine.h"
 
 namespace rbench::evaluator {
@@ -55,6 +60,17 @@ class RuntimeGenerator : public Generator {
     });
   }
 
+  GeneratorStats stats() const override {
+    const runtime::Engine::Stats s = engine_->stats();
+    GeneratorStats out;
+    out.decode_steps = s.decode_steps;
+    out.decode_tokens = s.decode_tokens;
+    out.max_in_flight = s.max_in_flight;
+    out.graphs_captured = s.graphs_captured;
+    out.slots = s.slots;
+    return out;
+  }
+
  private:
   RuntimeGeneratorOptions options_;
   std::unique_ptr<runtime::Engine> engine_;
@@ -64,6 +80,41 @@ class RuntimeGenerator : public Generator {
 
 std::unique_ptr<Generator> open_runtime_generator(const RuntimeGeneratorOptions& options) {
   return std::make_unique<RuntimeGenerator>(options);
+}
+
+std::unique_ptr<Generator> open_runtime_generators(const RuntimeGeneratorOptions& options,
+                                                   const std::vector<std::string>& devices) {
+  if (devices.empty()) throw std::invalid_argument("open_runtime_generators: no devices");
+  if (devices.size() == 1) {
+    RuntimeGeneratorOptions one = options;
+    one.device = devices.front();
+    return open_runtime_generator(one);
+  }
+  // Loading takes seconds to tens of seconds per device: load them all at once.
+  std::vector<std::unique_ptr<Generator>> engines(devices.size());
+  std::vector<std::exception_ptr> errors(devices.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    threads.emplace_back([&, i] {
+      try {
+        RuntimeGeneratorOptions one = options;
+        one.device = devices[i];
+        engines[i] = open_runtime_generator(one);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    if (!errors[i]) continue;
+    try {
+      std::rethrow_exception(errors[i]);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("opening the engine on device '" + devices[i] + "': " + e.what());
+    }
+  }
+  return std::make_unique<ParallelGenerator>(std::move(engines), options.max_batch);
 }
 
 }  // namespace rbench::evaluator

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "evaluator/generator.h"
 
@@ -20,5 +21,10 @@ struct RuntimeGeneratorOptions {
 
 // Loads the model (errors name the file and field); the generator maps sampling and finish reasons both ways.
 std::unique_ptr<Generator> open_runtime_generator(const RuntimeGeneratorOptions& options);
+
+// One engine per device ("cuda:0", "cuda:1", or "cpu" twice), opened in parallel threads, behind a
+// ParallelGenerator; a single device gives the plain generator. options.device is ignored.
+std::unique_ptr<Generator> open_runtime_generators(const RuntimeGeneratorOptions& options,
+                                                   const std::vector<std::string>& devices);
 
 }  // namespace rbench::evaluator

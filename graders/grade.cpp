@@ -8,6 +8,7 @@
 #include <string>
 
 #include "graders/extraction/answer_extraction.h"
+#include "graders/math/canonical_form.h"
 #include "graders/math/equivalence.h"
 #include "graders/math/expression_tree.h"
 
@@ -20,6 +21,7 @@ using Comparison = std::function<Verdict(const std::string& gold, const std::str
 Verdict compare_math(const std::string& gold, const std::string& extracted) {
   Verdict v;
   v.extracted = extracted;
+  v.canonical = math::canonical_math_answer(extracted).value_or(extracted);
   try {
     const math::MathComparison result = math::compare_math_answers(gold, extracted);
     v.correct = result.equivalent;
@@ -45,6 +47,7 @@ Verdict compare_integer(const std::string& gold, const std::string& extracted) {
   std::string g = trimmed(gold);
   const std::size_t first = g.find_first_not_of('0');
   g = first == std::string::npos ? (g.empty() ? g : "0") : g.substr(first);
+  v.canonical = extracted;  // the extraction keeps digits only, without leading zeros
   v.correct = !g.empty() && g == extracted;
   v.reason = std::string(reason::kOk);
   return v;
@@ -55,6 +58,7 @@ Verdict compare_choice(const std::string& gold, const std::string& extracted) {
   v.extracted = extracted;
   std::string g = trimmed(gold);
   if (g.size() >= 3 && g.front() == '(' && g.back() == ')') g = g.substr(1, g.size() - 2);
+  for (const char c : extracted) v.canonical += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   v.correct = g.size() == 1 && g == extracted;
   v.reason = std::string(reason::kOk);
   return v;

@@ -9,7 +9,7 @@
 namespace rbench::graders {
 
 // Bump on every behaviour change: it is stored with every grade so that old grades can be told apart.
-constexpr std::string_view kGraderVersion = "graders-1.2.0";
+constexpr std::string_view kGraderVersion = "graders-1.3.0";  // 1.3.0: verdicts carry the canonical form
 
 // Extraction rules, recorded per verdict. The evaluator's metrics use kPrimaryRule.
 constexpr std::string_view kStrictRule = "strict";    // only an explicit final-answer marker (\boxed, "Answer:")
@@ -39,6 +39,10 @@ struct Verdict {
   std::string rule;
   std::string reason;
   std::string detail;  // human-readable context for a reason other than "ok" (parser message, signal, limit)
+  // The extracted answer in a canonical form (math/canonical_form.h; integers without leading zeros; choice
+  // letters upper-cased): answers the grader holds equivalent print the same, so maj@k groups votes by it. The
+  // extracted text itself when it cannot be read; empty when nothing was extracted.
+  std::string canonical;
 };
 
 }  // namespace rbench::graders

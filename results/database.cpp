@@ -231,17 +231,20 @@ std::vector<RunOverview> Database::run_overviews() const {
 int64_t Database::insert_throughput(const ThroughputRecord& record) {
   const std::string operation = "insert throughput run=" + std::to_string(record.run_id) + " phase='" + record.phase + "'";
   Transaction transaction(db_, operation);
-  Statement insert(db_, "INSERT INTO throughput (run_id, phase, tokens, seconds, batch, device) VALUES (?, ?, ?, ?, ?, ?)",
+  Statement insert(db_, "INSERT INTO throughput (run_id, phase, tokens, seconds, batch, device, decode_steps, max_in_flight, "
+                   "graphs_captured, engines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    operation);
   insert.bind(1, record.run_id).bind(2, record.phase).bind(3, record.tokens).bind(4, record.seconds);
-  insert.bind(5, record.batch).bind(6, record.device).run();
+  insert.bind(5, record.batch).bind(6, record.device).bind(7, record.decode_steps).bind(8, record.max_in_flight);
+  insert.bind(9, record.graphs_captured).bind(10, record.engines).run();
   const int64_t id = sqlite3_last_insert_rowid(db_);
   transaction.commit();
   return id;
 }
 
 std::vector<ThroughputRecord> Database::throughput_of(int64_t run_id) const {
-  Statement query(db_, "SELECT id, run_id, phase, tokens, seconds, batch, device FROM throughput WHERE run_id = ? ORDER BY id",
+  Statement query(db_, "SELECT id, run_id, phase, tokens, seconds, batch, device, decode_steps, max_in_flight, graphs_captured, "
+                  "engines FROM throughput WHERE run_id = ? ORDER BY id",
                   "throughput of run " + std::to_string(run_id));
   query.bind(1, run_id);
   std::vector<ThroughputRecord> records;
@@ -254,6 +257,10 @@ std::vector<ThroughputRecord> Database::throughput_of(int64_t run_id) const {
     record.seconds = query.column_double(4);
     record.batch = query.column_int(5);
     record.device = query.column_text(6);
+    record.decode_steps = query.column_int(7);
+    record.max_in_flight = query.column_int(8);
+    record.graphs_captured = query.column_int(9);
+    record.engines = query.column_int(10);
     records.push_back(std::move(record));
   }
   return records;

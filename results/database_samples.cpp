@@ -55,7 +55,7 @@ SampleRecord read_sample(const Statement& row) {
 }
 
 constexpr std::string_view kGradeColumns =
-    "g.id, g.sample_id, g.grader, g.grader_version, g.rule, g.extracted, g.correct, g.reason, g.gold";
+    "g.id, g.sample_id, g.grader, g.grader_version, g.rule, g.extracted, g.correct, g.reason, g.gold, g.canonical";
 
 GradeRecord read_grade(const Statement& row) {
   GradeRecord grade;
@@ -68,6 +68,7 @@ GradeRecord read_grade(const Statement& row) {
   grade.correct = row.column_int(6) != 0;
   grade.reason = row.column_text(7);
   grade.gold = row.column_text(8);
+  if (!row.column_is_null(9)) grade.canonical = row.column_text(9);
   return grade;
 }
 
@@ -139,15 +140,17 @@ int64_t Database::insert_grade_in_transaction(const GradeRecord& grade) {
   const std::string operation = "insert grade sample=" + std::to_string(grade.sample_id) + " grader='" + grade.grader +
                                 "' rule='" + grade.rule + "'";
   Statement upsert(db_,
-                   "INSERT INTO grades (sample_id, grader, grader_version, rule, extracted, correct, reason, gold) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sample_id, grader, rule) DO UPDATE SET "
+                   "INSERT INTO grades (sample_id, grader, grader_version, rule, extracted, correct, reason, gold, canonical) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sample_id, grader, rule) DO UPDATE SET "
                    "grader_version = excluded.grader_version, extracted = excluded.extracted, "
-                   "correct = excluded.correct, reason = excluded.reason, gold = excluded.gold "
-                   "WHERE grades.grader_version <> excluded.grader_version",
+                   "correct = excluded.correct, reason = excluded.reason, gold = excluded.gold, "
+                   "canonical = excluded.canonical "
+                   "WHERE grades.grader_version <> excluded.grader_version OR "
+                   "(grades.canonical IS NULL AND excluded.canonical IS NOT NULL)",
                    operation);
   upsert.bind(1, grade.sample_id).bind(2, grade.grader).bind(3, grade.grader_version).bind(4, grade.rule);
   upsert.bind(5, grade.extracted).bind(6, static_cast<int64_t>(grade.correct ? 1 : 0)).bind(7, grade.reason);
-  upsert.bind(8, grade.gold).run();
+  upsert.bind(8, grade.gold).bind(9, grade.canonical).run();
   Statement find(db_, "SELECT id FROM grades WHERE sample_id = ? AND grader = ? AND rule = ?", operation);
   find.bind(1, grade.sample_id).bind(2, grade.grader).bind(3, grade.rule);
   find.step();
@@ -248,7 +251,7 @@ std::vector<GradedOutcome> Database::graded_outcomes(int64_t run_id, std::string
                                                      const std::optional<std::string>& task) const {
   Statement query(db_,
                   "SELECT s.task, s.problem_id, s.sample_index, s.finish_reason, g.id IS NOT NULL, "
-                  "COALESCE(g.extracted, ''), COALESCE(g.correct, 0) FROM samples s "
+                  "COALESCE(g.extracted, ''), COALESCE(g.correct, 0), COALESCE(g.canonical, g.extracted, '') FROM samples s "
                   "LEFT JOIN grades g ON g.sample_id = s.id AND g.grader = ?2 AND g.rule = ?3 "
                   "WHERE s.run_id = ?1 AND (?4 IS NULL OR s.task = ?4) ORDER BY s.task, s.problem_id, s.sample_index",
                   "graded outcomes of run " + std::to_string(run_id) + " grader='" + std::string(grader) + "' rule='" +
@@ -264,6 +267,7 @@ std::vector<GradedOutcome> Database::graded_outcomes(int64_t run_id, std::string
     outcome.graded = query.column_int(4) != 0;
     outcome.extracted = query.column_text(5);
     outcome.correct = query.column_int(6) != 0;
+    outcome.vote = query.column_text(7);
     outcomes.push_back(std::move(outcome));
   }
   return outcomes;

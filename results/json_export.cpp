@@ -68,12 +68,15 @@ void to_json(nlohmann::json& out, const GradeRecord& grade) {
          {"extracted", grade.extracted},
          {"correct", grade.correct},
          {"reason", grade.reason},
-         {"gold", grade.gold}};
+         {"gold", grade.gold},
+         {"canonical", grade.canonical ? nlohmann::json(*grade.canonical) : nlohmann::json(nullptr)}};
 }
 
 void to_json(nlohmann::json& out, const ThroughputRecord& record) {
   out = {{"id", record.id},         {"run_id", record.run_id}, {"phase", record.phase}, {"tokens", record.tokens},
-         {"seconds", record.seconds}, {"batch", record.batch},   {"device", record.device}};
+         {"seconds", record.seconds}, {"batch", record.batch},   {"device", record.device},
+         {"decode_steps", record.decode_steps}, {"max_in_flight", record.max_in_flight},
+         {"graphs_captured", record.graphs_captured}, {"engines", record.engines}};
 }
 
 void to_json(nlohmann::json& out, const Estimate& estimate) {

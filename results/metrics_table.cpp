@@ -69,7 +69,9 @@ std::vector<TaskMetrics> task_metrics(std::span<const GradedOutcome> outcomes, c
       const bool correct = outcome.graded && outcome.correct;
       if (correct) ++problem.counts.c;
       if (!outcome.graded) ++n_ungraded;
-      problem.votes.push_back({outcome.graded ? outcome.extracted : std::string(), correct});
+      // Votes are the canonical answers: equivalent answers written differently vote together. An empty extraction
+      // abstains whatever its canonical form.
+      problem.votes.push_back({outcome.graded && !outcome.extracted.empty() ? outcome.vote : std::string(), correct});
     }
     TaskMetrics metrics = summarise_task(task, problems, options);
     metrics.n_ungraded = n_ungraded;

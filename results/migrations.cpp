@@ -1,6 +1,8 @@
 // The numbered schema scripts and the loop that applies them. Version 1 holds the core tables (models, runs,
 // samples, grades) with the UNIQUE keys that make resuming and regrading idempotent; version 2 adds the
-// per-run throughput table, per-sample prefill/decode timings and the indices the report queries use.
+// per-run throughput table, per-sample prefill/decode timings and the indices the report queries use; version 3
+// adds each grade's canonical answer (what maj@k groups votes by; NULL in rows written before it, which then vote by
+// their extracted text until `rbench regrade` fills it) and the engine counters of a run's throughput rows.
 #include "results/migrations.h"
 
 #include <array>
@@ -83,9 +85,18 @@ CREATE INDEX throughput_by_run ON throughput (run_id, phase);
 CREATE INDEX grades_by_key ON grades (grader, rule);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations{{
+constexpr std::string_view kCanonicalAnswersAndEngineStats = R"sql(
+ALTER TABLE grades ADD COLUMN canonical TEXT;
+ALTER TABLE throughput ADD COLUMN decode_steps    INTEGER NOT NULL DEFAULT 0 CHECK (decode_steps >= 0);
+ALTER TABLE throughput ADD COLUMN max_in_flight   INTEGER NOT NULL DEFAULT 0 CHECK (max_in_flight >= 0);
+ALTER TABLE throughput ADD COLUMN graphs_captured INTEGER NOT NULL DEFAULT 0 CHECK (graphs_captured >= 0);
+ALTER TABLE throughput ADD COLUMN engines         INTEGER NOT NULL DEFAULT 1 CHECK (engines >= 1);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations{{
     {1, "core tables: models, runs, samples, grades", kCoreTables},
     {2, "throughput table, per-sample prefill/decode seconds", kThroughputAndTimings},
+    {3, "grades.canonical, engine counters in throughput", kCanonicalAnswersAndEngineStats},
 }};
 
 }  // namespace

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,9 @@ struct GradeRecord {
   bool correct = false;
   std::string reason;     // why the verdict, for auditing
   std::string gold;       // the reference answer compared against
+  // The grader's canonical form of the answer (graders::Verdict::canonical), what maj@k groups by. nullopt in rows
+  // written before schema version 3: those vote by `extracted` until regraded.
+  std::optional<std::string> canonical;
 };
 
 // A measured span of work in one phase of a run (one batch step or an aggregate of several).
@@ -76,8 +80,13 @@ struct ThroughputRecord {
   std::string phase;  // "prefill" | "decode"
   int64_t tokens = 0;
   double seconds = 0;
-  int64_t batch = 1;
+  int64_t batch = 1;          // the largest batch allowed (--max-batch, clipped to the engines' state pools)
   std::string device;
+  // Engine counters over the span (0 where unknown, e.g. rows from before schema version 3).
+  int64_t decode_steps = 0;     // batched decode steps: decode tokens / steps is the mean batch
+  int64_t max_in_flight = 0;    // most sequences decoding at once in one engine
+  int64_t graphs_captured = 0;  // CUDA graphs captured
+  int64_t engines = 1;          // engines (devices) that generated in parallel
 };
 
 // The identity of a finished sample, what a resumed run skips.
@@ -96,6 +105,7 @@ struct GradedOutcome {
   std::string finish_reason;
   bool graded = false;    // false: no grade by this (grader, rule) yet
   std::string extracted;
+  std::string vote;       // what maj@k groups by: the canonical answer, else (old rows) the extracted text
   bool correct = false;
 };
 

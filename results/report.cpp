@@ -75,7 +75,15 @@ std::string format_throughput(const ThroughputSummary& summary) {
   sizes.add_row({std::to_string(summary.n_samples), format_fixed(summary.mean_prompt_tokens, 1),
                  format_fixed(summary.mean_completion_tokens, 1), std::to_string(summary.max_completion_tokens),
                  count_of("stop"), count_of("length"), count_of("error")});
-  return rates.render() + "\n" + sizes.render();
+  std::string out = rates.render() + "\n" + sizes.render();
+  if (summary.decode_steps > 0) {
+    TextTable engines({"engines", "decode steps", "mean batch", "max in flight (one engine)", "CUDA graphs"});
+    engines.add_row({std::to_string(summary.engines), std::to_string(summary.decode_steps),
+                     format_fixed(summary.mean_batch(), 2), std::to_string(summary.max_in_flight),
+                     std::to_string(summary.graphs_captured)});
+    out += "\n" + engines.render();
+  }
+  return out;
 }
 
 std::string format_comparison(const std::vector<MetricComparison>& comparisons) {

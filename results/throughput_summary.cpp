@@ -23,6 +23,12 @@ ThroughputSummary summarize_throughput(std::span<const ThroughputRecord> records
   for (const ThroughputRecord& record : records) {
     add(record.phase == "prefill" ? summary.aggregate_prefill : summary.aggregate_decode, record.tokens,
         record.seconds);
+    summary.engines = std::max(summary.engines, record.engines);
+    if (record.phase != "decode" || record.decode_steps == 0) continue;
+    summary.decode_steps += record.decode_steps;
+    summary.decode_tokens_counted += record.tokens;
+    summary.max_in_flight = std::max(summary.max_in_flight, record.max_in_flight);
+    summary.graphs_captured += record.graphs_captured;
   }
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;

@@ -33,6 +33,15 @@ struct ThroughputSummary {
   int64_t max_completion_tokens = 0;
   std::map<std::string, int64_t> finish_reasons;  // "stop" / "length" / "error" -> count
   int64_t n_truncated = 0;                        // finish_reason "length": hit the token limit
+  // Engine counters summed over the decode rows (0 for rows written before schema version 3 or by fakes).
+  int64_t decode_steps = 0;
+  int64_t decode_tokens_counted = 0;  // decode tokens of the rows that have decode steps (for the mean batch)
+  int64_t max_in_flight = 0;
+  int64_t graphs_captured = 0;
+  int64_t engines = 1;  // the most engines any row ran
+  double mean_batch() const {
+    return decode_steps > 0 ? static_cast<double>(decode_tokens_counted) / static_cast<double>(decode_steps) : 0.0;
+  }
 };
 
 // Pure: the summary of the given records.

@@ -2,6 +2,7 @@
 // generates with the runtime, grades in the sandbox pool while generating, commits each sample as it finishes,
 // and prints the accuracy and throughput tables. The same command after a crash or Ctrl-C continues the run.
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -11,6 +12,7 @@
 #include "evaluator/cli/commands.h"
 #include "evaluator/cli/context_fit.h"
 #include "evaluator/cli/database_lock.h"
+#include "evaluator/device_plan.h"
 #include "evaluator/pool_grading.h"
 #include "evaluator/runner.h"
 #include "evaluator/runtime_adapter.h"
@@ -85,8 +87,10 @@ int cmd_run(const Args& args) {
       ("seed", "run seed (per-sample seeds derive from it)", cxxopts::value<uint64_t>())
       ("limit", "first N problems of each task", cxxopts::value<int>())
       ("db", "results database", cxxopts::value<std::string>()->default_value("results.sqlite"))
-      ("device", "cpu or cuda", cxxopts::value<std::string>())
-      ("max-batch", "sequences in flight", cxxopts::value<int>())
+      ("device", "cpu, cuda (one engine per visible GPU) or cuda:N", cxxopts::value<std::string>())
+      ("devices", "comma list of devices, one engine each (cuda:0,cuda:1; cpu,cpu)", cxxopts::value<std::string>())
+      ("max-batch", "sequences in flight per engine: N or max (default: 8 on cpu, max on cuda)",
+       cxxopts::value<std::string>())
       ("data-dir", "benchmark files (default $RBENCH_DATA, else ./data)", cxxopts::value<std::string>())
       ("shard", "I/N: run the I-th of N deterministic slices (default from SLURM / Kubernetes indices)",
        cxxopts::value<std::string>())
@@ -119,7 +123,13 @@ int cmd_run(const Args& args) {
   if (opt.count("seed")) config.seed = opt["seed"].as<uint64_t>();
   if (opt.count("limit")) config.limit = opt["limit"].as<int>();
   if (opt.count("device")) config.device = opt["device"].as<std::string>();
-  if (opt.count("max-batch")) config.max_batch = opt["max-batch"].as<int>();
+  const auto devices_flag = opt.count("devices") ? std::optional(opt["devices"].as<std::string>()) : std::nullopt;
+  const std::vector<std::string> devices =
+      evaluator::plan_devices(config.device, devices_flag,
+                              config.device == "cuda" ? evaluator::count_visible_gpus(std::getenv("CUDA_VISIBLE_DEVICES")) : 1);
+  if (opt.count("max-batch") || config.max_batch < 1)  // the flag, else the suite file's, else the device's default
+    config.max_batch = evaluator::plan_max_batch(
+        opt.count("max-batch") ? std::optional(opt["max-batch"].as<std::string>()) : std::nullopt, devices.front());
   config.model_dir = opt["model"].as<std::string>();
   config.db_path = opt["db"].as<std::string>();
   config.data_dir = resolve_data_dir(opt.count("data-dir") ? std::optional(opt["data-dir"].as<std::string>()) : std::nullopt);
@@ -133,8 +143,8 @@ int cmd_run(const Args& args) {
   for (const auto& sel : config.tasks) loaded.push_back(tasks::load_task(sel.name, config.data_dir));
   const auto chat_template =
       opt.count("chat-template") ? std::optional(opt["chat-template"].as<std::string>()) : std::nullopt;
-  auto generator =
-      evaluator::open_runtime_generator({config.model_dir, config.device, config.max_batch, chat_template});
+  auto generator = evaluator::open_runtime_generators(
+      {config.model_dir, devices.front(), config.max_batch, chat_template}, devices);
   check_prompts_fit_context(config.model_dir, chat_template, loaded, config.limit, config.sampling.max_new_tokens);
   graders::sandbox::PoolOptions pool_options;
   pool_options.worker_exe = grader_worker_path();

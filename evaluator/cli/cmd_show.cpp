@@ -46,7 +46,8 @@ void print_sample(const results::Database& db, const results::SampleRecord& s) {
   if (grades.empty()) std::cout << "(none)\n";
   for (const auto& g : grades)
     std::cout << g.grader << "/" << g.rule << " [" << g.grader_version << "]: extracted '" << g.extracted
-              << "', gold '" << g.gold << "' -> " << (g.correct ? "CORRECT" : "wrong") << " (" << g.reason << ")\n";
+              << (g.canonical && *g.canonical != g.extracted ? "' (votes as '" + *g.canonical + "')" : "'")
+              << ", gold '" << g.gold << "' -> " << (g.correct ? "CORRECT" : "wrong") << " (" << g.reason << ")\n";
   std::cout << "\n";
 }
 

@@ -10,8 +10,8 @@
 namespace rbench::graders::sandbox {
 
 std::vector<Verdict> failure_verdicts(std::string_view reason, const std::string& detail) {
-  return {Verdict{false, "", std::string(kPrimaryRule), std::string(reason), detail},
-          Verdict{false, "", std::string(kStrictRule), std::string(reason), detail}};
+  return {Verdict{false, "", std::string(kPrimaryRule), std::string(reason), detail, ""},
+          Verdict{false, "", std::string(kStrictRule), std::string(reason), detail, ""}};
 }
 
 GraderPool::GraderPool(PoolOptions options) : options_(std::move(options)) {

@@ -137,19 +137,20 @@ GradeRequest decode_request(const std::vector<std::string>& strings) {
 std::vector<std::string> encode_verdicts(const std::vector<Verdict>& verdicts) {
   std::vector<std::string> out;
   for (const Verdict& v : verdicts) {
-    out.insert(out.end(), {v.correct ? "1" : "0", v.extracted, v.rule, v.reason, v.detail});
+    out.insert(out.end(), {v.correct ? "1" : "0", v.extracted, v.rule, v.reason, v.detail, v.canonical});
   }
   return out;
 }
 
 std::vector<Verdict> decode_verdicts(const std::vector<std::string>& strings) {
-  if (strings.empty() || strings.size() % 5 != 0) {
+  if (strings.empty() || strings.size() % kStringsPerVerdict != 0) {
     throw std::runtime_error("reply frame holds " + std::to_string(strings.size()) +
-                             " strings, expected a positive multiple of 5");
+                             " strings, expected a positive multiple of " + std::to_string(kStringsPerVerdict));
   }
   std::vector<Verdict> verdicts;
-  for (std::size_t i = 0; i < strings.size(); i += 5) {
-    verdicts.push_back({strings[i] == "1", strings[i + 1], strings[i + 2], strings[i + 3], strings[i + 4]});
+  for (std::size_t i = 0; i < strings.size(); i += kStringsPerVerdict) {
+    verdicts.push_back(
+        {strings[i] == "1", strings[i + 1], strings[i + 2], strings[i + 3], strings[i + 4], strings[i + 5]});
   }
   return verdicts;
 }

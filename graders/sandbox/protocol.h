@@ -1,8 +1,8 @@
 // The framed protocol between the pool and a grader worker over one Unix stream socket: a frame is a list of
 // byte strings, each sent as a 4-byte little-endian length and its bytes, after a 4-byte count. Binary-safe
 // (NUL bytes and invalid UTF-8 in model output travel unchanged) and bounded (kMaxFrameBytes).
-// A request is {grader, gold, prediction}; a reply is 5 strings per Verdict (correct, extracted, rule, reason,
-// detail).
+// A request is {grader, gold, prediction}; a reply is kStringsPerVerdict strings per Verdict (correct, extracted,
+// rule, reason, detail, canonical).
 #pragma once
 
 #include <chrono>
@@ -17,6 +17,7 @@ namespace rbench::graders::sandbox {
 
 constexpr std::size_t kMaxFrameBytes = 64u << 20;
 constexpr std::size_t kMaxFrameStrings = 64;
+constexpr std::size_t kStringsPerVerdict = 6;
 
 using Clock = std::chrono::steady_clock;
 

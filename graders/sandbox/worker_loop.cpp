@@ -25,13 +25,13 @@ std::vector<Verdict> grade_untrusted(const GradeRequest& request, bool enable_ho
     v.rule = std::string(kPrimaryRule);
     v.reason = std::string(reason::kResourceLimit);
     v.detail = "out of memory under the worker's address-space limit";
-    return {v, Verdict{false, "", std::string(kStrictRule), v.reason, v.detail}};
+    return {v, Verdict{false, "", std::string(kStrictRule), v.reason, v.detail, ""}};
   } catch (const std::exception& e) {
     Verdict v;
     v.rule = std::string(kPrimaryRule);
     v.reason = std::string(reason::kUnparsable);
     v.detail = e.what();
-    return {v, Verdict{false, "", std::string(kStrictRule), v.reason, v.detail}};
+    return {v, Verdict{false, "", std::string(kStrictRule), v.reason, v.detail, ""}};
   }
 }
 
@@ -63,7 +63,7 @@ int run_worker(const WorkerOptions& options) {
       renew_cpu_budget(options.limits);
       verdicts = grade_untrusted(decode_request(frame), options.enable_hostile_probes);
     } catch (const std::exception& e) {
-      verdicts = {Verdict{false, "", std::string(kPrimaryRule), std::string(reason::kBadRequest), e.what()}};
+      verdicts = {Verdict{false, "", std::string(kPrimaryRule), std::string(reason::kBadRequest), e.what(), ""}};
     }
     if (write_frame(options.socket_fd, encode_verdicts(verdicts)) != IoStatus::Ok) return 1;
   }

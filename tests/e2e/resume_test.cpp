@@ -2,7 +2,8 @@
 // the first samples are committed), then run again with the same command, must end with every planned sample
 // stored exactly once, and with the same completions, finish reasons, seeds, verdicts and metrics as an
 // uninterrupted run into a fresh database. Greedy decoding (the smoke preset's temperature 0) makes the two runs
-// comparable token for token.
+// comparable token for token. Batched: up to 4 samples decode at once, so the kill lands mid-batch and loses only
+// the uncommitted samples in flight.
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
@@ -18,8 +19,8 @@
 namespace rbench::e2e {
 namespace {
 
-constexpr int kProblems = 3;
-constexpr int kSamples = 2;  // 6 planned samples: each run takes seconds on a loaded 2-core machine
+constexpr int kProblems = 4;
+constexpr int kSamples = 4;  // 16 planned samples in 4 waves of a batch of 4: each run takes seconds on 2 cores
 
 // Committed samples in a database another process is writing (0 while the file or its tables do not exist yet).
 int64_t committed_samples(const std::string& path) {
@@ -66,7 +67,7 @@ TEST(E2eResume, SigkillMidRunThenResumeEqualsAnUninterruptedRun) {
   auto run_args = [&](const std::string& db) {
     return std::vector<std::string>{rbench_bin(), "run", "--model", model, "--suite", "smoke", "--limit",
                                     std::to_string(kProblems), "--samples", std::to_string(kSamples),
-                                    "--max-tokens", "8", "--max-batch", "1", "--graders", "1", "--quiet",
+                                    "--max-tokens", "24", "--max-batch", "4", "--graders", "1", "--quiet",
                                     "--seed", "7", "--db", db};
   };
 
@@ -91,6 +92,11 @@ TEST(E2eResume, SigkillMidRunThenResumeEqualsAnUninterruptedRun) {
   auto resumed = run_command(run_args(db_path));
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   EXPECT_NE(resumed.output.find("(resumed)"), std::string::npos) << resumed.output;
+  // Only what was committed survived the kill (the batch in flight is lost and redone), and nothing was redone twice.
+  EXPECT_NE(resumed.output.find(std::to_string(kProblems * kSamples - at_kill) + " samples generated now, " +
+                                std::to_string(at_kill) + " already stored"),
+            std::string::npos)
+      << resumed.output;
 
   results::Database reference(reference_db), db(db_path);
   ASSERT_EQ(reference.list_runs().size(), 1u);

@@ -61,7 +61,7 @@ class ExactGrading : public Grading {
     auto open = request.prediction.find("\\boxed{");
     std::string extracted = open == std::string::npos ? "" : request.prediction.substr(open + 7);
     if (!extracted.empty()) extracted.pop_back();
-    p.set_value({{correct, extracted, "strict", "ok", ""}, {correct, extracted, "lenient", "ok", ""}});
+    p.set_value({{correct, extracted, "strict", "ok", "", extracted}, {correct, extracted, "lenient", "ok", "", extracted}});
     return p.get_future();
   }
 };

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "evaluator/regrade.h"
+#include "graders/grade.h"
 #include "evaluator/run_metrics.h"
 #include "fake_runs.h"
 
@@ -81,6 +82,73 @@ TEST(EvaluatorRegrade, UnknownRunIsAnError) {
   results::Database db(":memory:");
   AcceptEverything grader;
   EXPECT_THROW(regrade_run(db, 42, grader, "v"), results::DatabaseError);
+}
+
+}  // namespace
+}  // namespace rbench::evaluator
+
+namespace rbench::evaluator {
+namespace {
+
+// The graders in process: real extraction, equivalence and canonical forms.
+class InProcessGrading : public Grading {
+ public:
+  std::future<std::vector<graders::Verdict>> submit(graders::GradeRequest request) override {
+    std::promise<std::vector<graders::Verdict>> p;
+    p.set_value(graders::grade(request));
+    return p.get_future();
+  }
+};
+
+double metric_of(const results::Database& db, int64_t run, const std::string& name) {
+  for (const auto& t : score_run(db, run).tasks)
+    for (const auto& m : t.metrics)
+      if (m.name == name) return m.estimate.mean;
+  return -1;
+}
+
+TEST(EvaluatorRegrade, FillsTheCanonicalFormsOfOldRowsSoEquivalentAnswersVoteTogether) {
+  results::Database db(":memory:");
+  const int64_t model = db.upsert_model({0, "/models/old", "fake", "c", "w", 1});
+  results::RunRecord run_record;
+  run_record.model_id = model;
+  run_record.suite = "old";
+  run_record.sampling_json = "{}";
+  const int64_t run = db.insert_run(run_record);
+  // A row of a harness before canonical forms: same grader version, no canonical answer.
+  const std::vector<std::pair<std::string, bool>> answers = {
+      {"7", false}, {"\\frac{1}{2}", true}, {"7", false}, {"0.5", true}, {"1/2", true}};
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    results::SampleRecord s;
+    s.run_id = run;
+    s.task = "math500";
+    s.task_version = "1";
+    s.dataset_sha256 = "d";
+    s.problem_id = "p1";
+    s.sample_index = static_cast<int64_t>(i);
+    s.prompt = "[]";
+    s.completion = "so \\boxed{" + answers[i].first + "}";
+    results::GradeRecord g;
+    g.grader = "math";
+    g.grader_version = std::string(graders::kGraderVersion);
+    g.rule = std::string(graders::kPrimaryRule);
+    g.extracted = answers[i].first;
+    g.correct = answers[i].second;
+    g.reason = "ok";
+    g.gold = "\\frac12";
+    db.insert_sample_with_grades(s, {g});
+  }
+  EXPECT_EQ(metric_of(db, run, "maj@5"), 0.0) << "by strings, 7 wins 2 to 1 to 1 to 1";
+
+  InProcessGrading grading;
+  const auto stats = regrade_run(db, run, grading, std::string(graders::kGraderVersion));
+  EXPECT_EQ(stats.n_samples_regraded, 5) << "rows without a canonical form are regraded at the same version";
+  for (const auto& g : db.grades_of(run)) {
+    ASSERT_TRUE(g.canonical.has_value()) << g.rule << " of sample " << g.sample_id;
+    EXPECT_EQ(*g.canonical, g.extracted == "7" ? "7" : "0.5");
+  }
+  EXPECT_EQ(metric_of(db, run, "maj@5"), 1.0) << "\\frac{1}{2}, 0.5 and 1/2 vote together and win 3 to 2";
+  EXPECT_EQ(regrade_run(db, run, grading, std::string(graders::kGraderVersion)).n_samples_regraded, 0);
 }
 
 }  // namespace

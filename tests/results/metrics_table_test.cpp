@@ -117,3 +117,51 @@ TEST(ResultsMetricsTable, ThroughputSummaryOfAStoredRun) {
 
 }  // namespace
 }  // namespace rbench::results
+
+namespace rbench::results {
+namespace {
+
+// Stores one sample of problem p1 graded math/lenient with the given extracted text and canonical form.
+void store_vote(Database& db, int64_t run, int64_t index, const std::string& extracted,
+                const std::optional<std::string>& canonical, bool correct) {
+  GradeRecord grade = testing::make_grade(extracted, correct, "lenient");
+  grade.grader = "math";
+  grade.canonical = canonical;
+  db.insert_sample_with_grades(testing::make_sample(run, "math500", "p1", index), {grade});
+}
+
+TEST(ResultsMetricsTable, MajorityGroupsEquivalentAnswersByTheirCanonicalForm) {
+  Database db(":memory:");
+  const int64_t run = db.insert_run(testing::make_run(db.upsert_model(testing::make_model())));
+  // Three spellings of one half (right) against two identical wrong strings: by strings "7" would win 2 to 1.
+  store_vote(db, run, 0, "7", "7", false);
+  store_vote(db, run, 1, "\\frac{1}{2}", "0.5", true);
+  store_vote(db, run, 2, "7", "7", false);
+  store_vote(db, run, 3, "0.5", "0.5", true);
+  store_vote(db, run, 4, "1/2", "0.5", true);
+  MetricsOptions options;
+  options.maj_ks = {5, 3};
+  const MetricsTable table = metrics_for_run(db, run, options);
+  ASSERT_EQ(table.tasks.size(), 1u);
+  EXPECT_DOUBLE_EQ(row(table.tasks[0], "maj@5").estimate.mean, 1.0) << "0.5 wins 3 to 2";
+  EXPECT_DOUBLE_EQ(row(table.tasks[0], "maj@3").estimate.mean, 0.0) << "7 wins 2 to 1 among the first three";
+}
+
+TEST(ResultsMetricsTable, RowsWithoutACanonicalFormVoteByTheirExtractedText) {
+  Database db(":memory:");
+  const int64_t run = db.insert_run(testing::make_run(db.upsert_model(testing::make_model())));
+  store_vote(db, run, 0, "7", std::nullopt, false);
+  store_vote(db, run, 1, "\\frac{1}{2}", std::nullopt, true);
+  store_vote(db, run, 2, "7", std::nullopt, false);
+  store_vote(db, run, 3, "0.5", std::nullopt, true);
+  store_vote(db, run, 4, "1/2", std::nullopt, true);
+  MetricsOptions options;
+  options.maj_ks = {5};
+  const MetricsTable table = metrics_for_run(db, run, options);
+  EXPECT_DOUBLE_EQ(row(table.tasks[0], "maj@5").estimate.mean, 0.0) << "by strings, 7 wins 2 to 1 to 1 to 1";
+  ASSERT_EQ(db.grades_of(run).size(), 5u);
+  EXPECT_FALSE(db.grades_of(run)[0].canonical.has_value()) << "NULL reads back as no canonical form";
+}
+
+}  // namespace
+}  // namespace rbench::results

@@ -76,11 +76,20 @@ TEST(ResultsMigrations, EachEarlierVersionIsBroughtForwardWithItsRows) {
     EXPECT_DOUBLE_EQ(samples[0].prefill_seconds, 0.0);  // added by version 2 with a default
     ASSERT_EQ(db.grades_of(1).size(), 1u);
     EXPECT_TRUE(db.grades_of(1)[0].correct);
+    EXPECT_FALSE(db.grades_of(1)[0].canonical.has_value()) << "version 3 adds canonical as NULL for old grades";
     // The migrated file takes new writes of the latest schema, idempotently.
     SampleRecord sample = testing::make_sample(1, "smoke", "p1", 0);
     EXPECT_EQ(db.insert_sample(sample), 1);
-    db.insert_throughput({0, 1, "decode", 6, 0.5, 1, "cpu"});
-    EXPECT_EQ(db.throughput_of(1).size(), 1u);
+    ThroughputRecord decode{0, 1, "decode", 6, 0.5, 1, "cpu"};
+    decode.decode_steps = 3;
+    decode.max_in_flight = 2;
+    decode.engines = 2;
+    db.insert_throughput(decode);
+    ASSERT_EQ(db.throughput_of(1).size(), 1u);
+    EXPECT_EQ(db.throughput_of(1)[0].decode_steps, 3);
+    EXPECT_EQ(db.throughput_of(1)[0].max_in_flight, 2);
+    EXPECT_EQ(db.throughput_of(1)[0].graphs_captured, 0);
+    EXPECT_EQ(db.throughput_of(1)[0].engines, 2);
   }
 }
 
