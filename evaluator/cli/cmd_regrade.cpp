@@ -15,7 +15,9 @@
 namespace rbench::cli {
 
 int cmd_regrade(const Args& args) {
-  cxxopts::Options options("rbench regrade", "Re-grade a run's stored traces with the current grader version");
+  cxxopts::Options options("rbench regrade",
+                           "Re-grade a run's stored traces with the current grader version (this also fills the canonical "
+                           "answers maj@k votes by into grades stored before them)");
   options.add_options()
       ("run", "run id", cxxopts::value<int64_t>())
       ("db", "results database", cxxopts::value<std::string>()->default_value("results.sqlite"))
