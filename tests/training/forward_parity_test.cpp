@@ -19,18 +19,11 @@
 #include "runtime/models/sambay_config.h"
 #include "runtime/tools/checkpoint_json.h"
 #include "runtime/training/trainable_sambay.h"
+#include "tests/training/temp_dir.h"
 
 namespace {
 
 using namespace rbench::runtime;
-
-std::filesystem::path temp_dir(const std::string& name) {
-  const char* root = std::getenv("RBENCH_TEST_TMP");
-  std::filesystem::path dir = std::filesystem::path(root ? root : "/tmp") / name;
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
 
 double max_diff(const at::Tensor& a, const at::Tensor& b) { return (a - b).abs().max().item<double>(); }
 
@@ -78,7 +71,7 @@ TEST(TrainingForwardParity, BatchedTrainingLogitsEqualEnginePrefill) {
   SambaYConfigFields f;
   f.hidden = 32, f.intermediate = 64, f.n_layers = 8, f.n_heads = 4, f.n_kv_heads = 2, f.vocab = 96;
   f.window = 8, f.mamba_d_state = 4;  // sequences of 5 windows: the ring and the window mask both matter
-  const auto dir = temp_dir("training_forward_parity");
+  const auto dir = rbench::training_test::temp_dir("forward_parity");
   write_json(dir / "config.json", sambay_config_json(f));
   const SambaYConfig config = parse_sambay_config(dir / "config.json");
   training::TrainableSambaY trainable(config, 5);

@@ -15,17 +15,12 @@
 #include "runtime/training.h"
 #include "tasks/arith.h"
 #include "tasks/prompts.h"
+#include "tests/training/temp_dir.h"
 
 namespace {
 
 using namespace rbench;
 
-std::filesystem::path temp_dir(const std::string& name) {
-  const char* root = std::getenv("RBENCH_TEST_TMP");
-  std::filesystem::path dir = std::filesystem::path(root ? root : "/tmp") / name;
-  std::filesystem::remove_all(dir);
-  return dir;
-}
 
 std::vector<runtime::TrainingExample> to_runtime(std::vector<tasks::ArithExample> examples) {
   std::vector<runtime::TrainingExample> out;
@@ -50,7 +45,7 @@ TEST(TrainingShortRun, TwoDigitAdditionThroughTheDecodePath) {
   mix.kinds = {tasks::ArithKind::add};
   mix.max_digits = 2;
   runtime::TrainOptions o;
-  o.out_dir = temp_dir("training_short_run");
+  o.out_dir = rbench::training_test::temp_dir("short_run");
   o.seed = 0;
   o.steps = 250;
   o.batch_size = 32;
