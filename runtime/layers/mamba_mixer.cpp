@@ -2,6 +2,7 @@
 // mamba_mixer.h.
 #include "runtime/layers/mamba_mixer.h"
 
+#include "runtime/kernels/causal_conv1d/causal_conv1d.h"
 #include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
 #include "runtime/kernels/selective_scan/selective_scan.h"
 #include "runtime/kernels/selective_state_update/selective_state_update.h"
@@ -43,7 +44,6 @@ MambaOutput mamba_mixer(const at::Tensor& x, const MambaWeights& w, MambaState& 
   const at::ScalarType cd = x.scalar_type();
   const int64_t L = x.size(0);
   const int64_t d_inner = w.D.size(0);
-  const int64_t d_conv = w.conv_weight.size(1);
 
   at::Tensor xz = at::linear(x, w.in_proj);                  // [L, 2 d_inner]
   at::Tensor xs = xz.narrow(1, 0, d_inner);                   // [L, d_inner]
@@ -61,18 +61,13 @@ MambaOutput mamba_mixer(const at::Tensor& x, const MambaWeights& w, MambaState& 
     return finish(y, z, w, cd, export_memory);
   }
 
-  // Causal depthwise conv over [previous d_conv-1 inputs, this chunk], in float32.
-  at::Tensor padded = at::cat({state.conv, xs}, 0);           // [d_conv-1+L, d_inner]
-  state.conv.copy_(padded.narrow(0, L, d_conv - 1));
-  at::Tensor conv = at::conv1d(padded.to(at::kFloat).t().unsqueeze(0),   // [1, d_inner, d_conv-1+L]
-                               w.conv_weight.unsqueeze(1), w.conv_bias, at::IntArrayRef{1}, at::IntArrayRef{0},
-                               at::IntArrayRef{1}, d_inner);  // [1, d_inner, L]
-  at::Tensor xc = at::silu(conv.squeeze(0).t()).to(cd);       // [L, d_inner]
+  // Causal depthwise conv over [previous d_conv-1 inputs, this chunk] + SiLU, in float32 (a CUDA kernel on the GPU).
+  at::Tensor xc = kernels::causal_conv1d(state.conv, xs, w.conv_weight, w.conv_bias, true).to(cd);  // [L, d_inner]
 
   auto [dt, B, C] = ssm_inputs(xc, w, cd);                    // [L, d_inner], [L, N], [L, N]
   at::Tensor xf = xc.to(at::kFloat);
 
-  at::Tensor y = kernels::selective_scan_ref(xf, dt, w.A, B, C, w.D, state.ssm);  // [L, d_inner] float32
+  at::Tensor y = kernels::selective_scan(xf, dt, w.A, B, C, w.D, state.ssm);  // [L, d_inner] float32
   return finish(y, z, w, cd, export_memory);
 }
 

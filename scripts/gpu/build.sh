@@ -3,7 +3,9 @@
 # LibTorch, no package registry) and runs the tests, GPU tests included. The headers and libraries that machine lacks
 # come from Debian .deb files unpacked into a prefix (scripts/gpu/fetch-debs.sh downloads them beforehand into
 # .cache/gpu-debs, which the device tool carries). Usage on that machine:  bash scripts/gpu/build.sh [ctest args...]
-# Environment: RBENCH_GPU_BUILD (build dir, default build-gpu), RBENCH_GPU_PREFIX (default /tmp/rbench-prefix).
+# Environment: RBENCH_GPU_BUILD (build dir, default build-gpu), RBENCH_GPU_PREFIX (default /tmp/rbench-prefix),
+# RBENCH_GPU_CMAKE_ARGS (more configure arguments, e.g. "-DRBENCH_SANITIZE=ON -DRBENCH_CUDA=OFF" for the sanitizer
+# build of scripts/sanitize.sh on this machine's 16 cores).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$root"
@@ -30,7 +32,7 @@ if [ ! -f "$build/build.ninja" ]; then
     -DSQLite3_INCLUDE_DIR="$prefix/usr/include" \
     -DSQLite3_LIBRARY=/usr/lib/x86_64-linux-gnu/libsqlite3.so.0 \
     -DRBENCH_PYTHON="$python" -DRBENCH_GPU_TESTS=ON \
-    -DRBENCH_SHARED_DATA="${RBENCH_SHARED_DATA:-$root/shared/data}"
+    -DRBENCH_SHARED_DATA="${RBENCH_SHARED_DATA:-$root/shared/data}" ${RBENCH_GPU_CMAKE_ARGS:-}
 fi
 cmake --build "$build" -j "$(nproc)"
 cd "$build"
