@@ -82,6 +82,8 @@ GiNaC::ex SymbolicConverter::convert_power(const Node& node) {
     const GiNaC::numeric& e = as_numeric(exponent);
     if (GiNaC::is_a<GiNaC::numeric>(base)) {
       const GiNaC::numeric& b = as_numeric(base);
+      // GiNaC throws from inside pow() for these and leaks the half-built power object (found by fuzzing).
+      if (b.is_zero() && !e.is_positive()) throw UnparsableAnswer("0^" + printed(e) + " is undefined");
       if (!b.is_zero() && !GiNaC::abs(b).is_equal(1)) {
         if (rational_bits(e) > 40) throw UnparsableAnswer("exponent too large to evaluate exactly");
         const double bits = std::abs(e.to_double()) * std::max(1.0, log2_size(b));
