@@ -96,6 +96,15 @@ GiNaC::ex SymbolicConverter::convert_power(const Node& node) {
                              std::to_string(kMaxSymbolicExponent));
     }
   }
+  if (!GiNaC::is_a<GiNaC::numeric>(exponent)) {
+    // A symbolic exponent is evaluated later at sample points: a huge constant inside it (10^{14^{15} x}) would
+    // then be an exact power of astronomic size (found by fuzzing: minutes in GMP).
+    for (auto it = exponent.preorder_begin(); it != exponent.preorder_end(); ++it) {
+      if (GiNaC::is_a<GiNaC::numeric>(*it) && GiNaC::abs(GiNaC::ex_to<GiNaC::numeric>(*it)) > kMaxSymbolicExponent)
+        throw UnparsableAnswer("constant " + printed(*it) + " in a symbolic exponent exceeds " +
+                               std::to_string(kMaxSymbolicExponent));
+    }
+  }
   check_float_magnitude(base, exponent);
   return GiNaC::pow(base, exponent);
 }
