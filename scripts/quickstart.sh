@@ -27,5 +27,7 @@ else
   echo "== using the cached default model in $model"
 fi
 echo "== rbench run: the default model on the held-out arith suite (greedy)"
-"$rbench" run --model "$model" --suite arith --temperature 0 --samples 1 --max-tokens 160 \
+# One LibTorch thread: the model is tiny, and on a busy 2-core machine a second spinning OpenMP thread made the run
+# ~15x slower (38 s against 2 s for the 100 samples, measured 2026-11-22 at load 4-5).
+OMP_NUM_THREADS=1 "$rbench" run --model "$model" --suite arith --temperature 0 --samples 1 --max-tokens 160 \
   --db "$db" --data-dir "$data_dir"
