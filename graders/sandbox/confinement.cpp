@@ -1,6 +1,8 @@
 // rlimits and the seccomp allow-list for grader workers: see confinement.h.
 #include "graders/sandbox/confinement.h"
 
+#include "graders/sandbox/memory_limit.h"
+
 #include <seccomp.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -35,7 +37,7 @@ double cpu_seconds_used() {
 }  // namespace
 
 void apply_resource_limits(const ConfinementLimits& limits) {
-  set_limit(RLIMIT_AS, limits.address_space_bytes, limits.address_space_bytes, "RLIMIT_AS");
+  apply_memory_limit(limits.address_space_bytes);  // RLIMIT_AS (RLIMIT_DATA under AddressSanitizer)
   set_limit(RLIMIT_FSIZE, 0, 0, "RLIMIT_FSIZE");
   set_limit(RLIMIT_CORE, 0, 0, "RLIMIT_CORE");
   set_limit(RLIMIT_NOFILE, kMaxOpenFiles, kMaxOpenFiles, "RLIMIT_NOFILE");

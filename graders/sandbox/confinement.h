@@ -1,5 +1,5 @@
 // What a grader worker does to itself after start-up, before it reads any untrusted input: resource limits
-// (address space, CPU time, no file writes, few descriptors, no child processes, no core dumps) and a seccomp
+// (memory (memory_limit.h), CPU time, no file writes, few descriptors, no child processes, no core dumps) and a seccomp
 // allow-list that leaves it read/write on its socket, memory management, clocks and exit. Everything else
 // (open, socket, connect, execve, fork/clone, kill...) fails with EPERM.
 #pragma once

@@ -25,13 +25,17 @@ Verdict report(bool blocked, const std::string& what) {
   return v;
 }
 
-Verdict memory_bomb() {
+// Allocates blocks of `block_bytes` (each written) until refused, up to 64 GiB: far past any limit the pool sets.
+// Large blocks come from mmap, small ones from the allocator's arenas (ASan's size-class regions): both must stop.
+Verdict memory_bomb(std::size_t block_bytes) {
+  constexpr std::size_t kTotalBytes = std::size_t{64} << 30;
   std::vector<std::unique_ptr<char[]>> blocks;
-  for (int i = 0; i < 1024; ++i) {  // up to 64 GiB: far past any limit the pool sets
-    blocks.emplace_back(new char[64u << 20]);
-    std::memset(blocks.back().get(), 1, 64u << 20);
+  blocks.reserve(1024);
+  for (std::size_t allocated = 0; allocated < kTotalBytes; allocated += block_bytes) {
+    blocks.emplace_back(new char[block_bytes]);
+    std::memset(blocks.back().get(), 1, block_bytes);
   }
-  return report(false, "allocated 64 GiB");
+  return report(false, "allocated 64 GiB in blocks of " + std::to_string(block_bytes) + " bytes");
 }
 
 Verdict cpu_bomb() {
@@ -45,7 +49,8 @@ std::optional<Verdict> run_hostile_probe(const GradeRequest& request) {
   const std::string prefix = "hostile:";
   if (request.grader.rfind(prefix, 0) != 0) return std::nullopt;
   const std::string probe = request.grader.substr(prefix.size());
-  if (probe == "memory") return memory_bomb();
+  if (probe == "memory") return memory_bomb(std::size_t{64} << 20);
+  if (probe == "memory_small") return memory_bomb(4096);
   if (probe == "cpu") return cpu_bomb();
   if (probe == "fork") {
     const pid_t child = ::fork();

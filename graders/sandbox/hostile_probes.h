@@ -10,8 +10,8 @@
 
 namespace rbench::graders::sandbox {
 
-// None when request.grader is not a "hostile:" probe. Probes: memory (allocate until refused), cpu (spin
-// forever), fork, exec, file_write, network, crash (segfault).
+// None when request.grader is not a "hostile:" probe. Probes: memory and memory_small (allocate 64 MiB or 4 KiB
+// blocks until refused), cpu (spin forever), fork, exec, file_write, network, crash (segfault).
 std::optional<Verdict> run_hostile_probe(const GradeRequest& request);
 
 }  // namespace rbench::graders::sandbox

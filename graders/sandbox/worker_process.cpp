@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "graders/sandbox/memory_limit.h"
 #include "graders/sandbox/protocol.h"
 
 extern char** environ;
@@ -126,6 +127,10 @@ std::vector<Verdict> WorkerProcess::post_mortem(bool killed_for_timeout) {
     }
     if (sig == SIGXFSZ) return failure_verdicts(reason::kResourceLimit, "file size limit: " + describe_signal(sig));
     return failure_verdicts(reason::kWorkerCrash, "worker died of " + describe_signal(sig));
+  }
+  if (reaped > 0 && WIFEXITED(status) && WEXITSTATUS(status) == kOutOfMemoryExitCode) {
+    return failure_verdicts(reason::kResourceLimit, "memory limit: the worker (an AddressSanitizer build) ran out "
+                                                    "of its data-mapping budget (RLIMIT_DATA)");
   }
   if (reaped > 0 && WIFEXITED(status)) {
     return failure_verdicts(reason::kWorkerCrash, "worker exited with code " + std::to_string(WEXITSTATUS(status)));

@@ -73,6 +73,20 @@ TEST(GradersSandbox, MemoryBombIsAResourceLimit) {
   GraderPool pool(test_options());
   const auto v = grade_one(pool, "hostile:memory", "", "");
   EXPECT_EQ(v[0].reason, reason::kResourceLimit) << v[0].detail;
+  EXPECT_NE(v[0].detail.find("memory"), std::string::npos) << v[0].detail;
+  EXPECT_TRUE(grade_one(pool, "aime", "7", "\\boxed{7}")[0].correct);
+}
+
+// 4 KiB blocks fill the allocator's arenas instead of mapping each block: under AddressSanitizer this is the path
+// where ASan's size-class allocator fails a mapping without an out-of-memory report (graders/sandbox/memory_limit.h).
+TEST(GradersSandbox, MemoryBombOfSmallBlocksIsAResourceLimit) {
+  PoolOptions o = test_options();
+  o.n_workers = 1;
+  o.timeout_seconds = 60;  // 262144 written blocks take seconds under ASan on a loaded machine
+  GraderPool pool(o);
+  const auto v = grade_one(pool, "hostile:memory_small", "", "");
+  EXPECT_EQ(v[0].reason, reason::kResourceLimit) << v[0].detail;
+  EXPECT_NE(v[0].detail.find("memory"), std::string::npos) << v[0].detail;
   EXPECT_TRUE(grade_one(pool, "aime", "7", "\\boxed{7}")[0].correct);
 }
 
