@@ -1,5 +1,6 @@
 // Opening the results database (pragmas, migration) and the small tables: models, runs, throughput.
-// Samples and grades, the tables the runner writes per completion, are in database_samples.cpp.
+// Samples and grades, the tables the runner writes per completion, are in database_samples.cpp; bench runs in
+// database_bench.cpp.
 #include "results/database.h"
 
 #include <nlohmann/json.hpp>
@@ -28,7 +29,7 @@ std::string canonical_json(std::string_view text, const std::string& operation) 
 
 constexpr std::string_view kRunColumns =
     "id, model_id, suite, sampling_json, seed, git_commit, harness_version, device, started_at, "
-    "COALESCE(finished_at, ''), status";
+    "COALESCE(finished_at, ''), status, command_line";
 
 RunRecord read_run(const Statement& row) {
   RunRecord run;
@@ -43,6 +44,7 @@ RunRecord read_run(const Statement& row) {
   run.started_at = row.column_text(8);
   run.finished_at = row.column_text(9);
   run.status = row.column_text(10);
+  run.command_line = row.column_text(11);
   return run;
 }
 
@@ -112,8 +114,14 @@ std::string Database::integrity_check() const {
 }
 
 int64_t Database::upsert_model(const ModelRecord& model) {
+  Transaction transaction(db_, "upsert model path='" + model.path + "'");
+  const int64_t id = upsert_model_in_transaction(model);
+  transaction.commit();
+  return id;
+}
+
+int64_t Database::upsert_model_in_transaction(const ModelRecord& model) {
   const std::string operation = "upsert model path='" + model.path + "'";
-  Transaction transaction(db_, operation);
   Statement insert(db_,
                    "INSERT INTO models (path, architecture, config_sha256, weights_sha256, n_params) "
                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (path, weights_sha256) DO NOTHING",
@@ -123,9 +131,7 @@ int64_t Database::upsert_model(const ModelRecord& model) {
   Statement find(db_, "SELECT id FROM models WHERE path = ? AND weights_sha256 = ?", operation);
   find.bind(1, model.path).bind(2, model.weights_sha256);
   find.step();
-  const int64_t id = find.column_int(0);
-  transaction.commit();
-  return id;
+  return find.column_int(0);
 }
 
 std::optional<ModelRecord> Database::get_model(int64_t model_id) const {
@@ -146,21 +152,25 @@ std::vector<ModelRecord> Database::list_models() const {
 }
 
 int64_t Database::insert_run(const RunRecord& run) {
+  Transaction transaction(db_, "insert run model=" + std::to_string(run.model_id) + " suite='" + run.suite + "'");
+  const int64_t id = insert_run_in_transaction(run);
+  transaction.commit();
+  return id;
+}
+
+int64_t Database::insert_run_in_transaction(const RunRecord& run) {
   const std::string operation = "insert run model=" + std::to_string(run.model_id) + " suite='" + run.suite + "'";
   if (!is_run_status(run.status)) throw DatabaseError(operation, 0, "unknown run status '" + run.status + "'");
   const std::string sampling = canonical_json(run.sampling_json, operation);
-  Transaction transaction(db_, operation);
   Statement insert(db_,
                    "INSERT INTO runs (model_id, suite, sampling_json, seed, git_commit, harness_version, device, "
-                   "started_at, finished_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, COALESCE(NULLIF(?, ''), " +
-                       std::string(kNow) + "), NULLIF(?, ''), ?)",
+                   "started_at, finished_at, status, command_line) VALUES (?, ?, ?, ?, ?, ?, ?, "
+                   "COALESCE(NULLIF(?, ''), " + std::string(kNow) + "), NULLIF(?, ''), ?, ?)",
                    operation);
   insert.bind(1, run.model_id).bind(2, run.suite).bind(3, sampling).bind(4, run.seed).bind(5, run.git_commit);
   insert.bind(6, run.harness_version).bind(7, run.device).bind(8, run.started_at).bind(9, run.finished_at);
-  insert.bind(10, run.status).run();
-  const int64_t id = sqlite3_last_insert_rowid(db_);
-  transaction.commit();
-  return id;
+  insert.bind(10, run.status).bind(11, run.command_line).run();
+  return sqlite3_last_insert_rowid(db_);
 }
 
 void Database::set_run_status(int64_t run_id, std::string_view status) {
@@ -218,28 +228,36 @@ std::vector<RunOverview> Database::run_overviews() const {
   while (query.step()) {
     RunOverview overview;
     overview.run = read_run(query);
-    overview.model_path = query.column_text(11);
-    overview.n_samples = query.column_int(12);
-    overview.n_errors = query.column_int(13);
-    overview.n_graded_samples = query.column_int(14);
+    overview.model_path = query.column_text(12);
+    overview.n_samples = query.column_int(13);
+    overview.n_errors = query.column_int(14);
+    overview.n_graded_samples = query.column_int(15);
     overviews.push_back(std::move(overview));
   }
-  for (RunOverview& overview : overviews) overview.tasks = tasks_of(overview.run.id);
+  for (RunOverview& overview : overviews) {
+    overview.tasks = tasks_of(overview.run.id);
+    overview.bench = bench_of(overview.run.id);
+  }
   return overviews;
 }
 
 int64_t Database::insert_throughput(const ThroughputRecord& record) {
+  Transaction transaction(db_,
+                          "insert throughput run=" + std::to_string(record.run_id) + " phase='" + record.phase + "'");
+  const int64_t id = insert_throughput_in_transaction(record);
+  transaction.commit();
+  return id;
+}
+
+int64_t Database::insert_throughput_in_transaction(const ThroughputRecord& record) {
   const std::string operation = "insert throughput run=" + std::to_string(record.run_id) + " phase='" + record.phase + "'";
-  Transaction transaction(db_, operation);
   Statement insert(db_, "INSERT INTO throughput (run_id, phase, tokens, seconds, batch, device, decode_steps, max_in_flight, "
                    "graphs_captured, engines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    operation);
   insert.bind(1, record.run_id).bind(2, record.phase).bind(3, record.tokens).bind(4, record.seconds);
   insert.bind(5, record.batch).bind(6, record.device).bind(7, record.decode_steps).bind(8, record.max_in_flight);
   insert.bind(9, record.graphs_captured).bind(10, record.engines).run();
-  const int64_t id = sqlite3_last_insert_rowid(db_);
-  transaction.commit();
-  return id;
+  return sqlite3_last_insert_rowid(db_);
 }
 
 std::vector<ThroughputRecord> Database::throughput_of(int64_t run_id) const {

@@ -106,9 +106,22 @@ class Database {
   int64_t insert_throughput(const ThroughputRecord& record);
   std::vector<ThroughputRecord> throughput_of(int64_t run_id) const;
 
+  // --- bench runs (rbench bench) ---
+  // Stores one benchmark as a run of its own, all in one transaction: the model (upserted), the run (its status
+  // and dates as given, finished_at now when empty and the status is not "running"), its throughput rows and its
+  // bench row. Returns the run id; the rows' run_id fields are ignored.
+  int64_t insert_bench_run(const ModelRecord& model, const RunRecord& run, const std::vector<ThroughputRecord>& phases,
+                           const BenchRecord& bench);
+  // The bench row of a run; nullopt for an evaluation run.
+  std::optional<BenchRecord> bench_of(int64_t run_id) const;
+
  private:
   int64_t insert_sample_in_transaction(const SampleRecord& sample);
   int64_t insert_grade_in_transaction(const GradeRecord& grade);
+  // The writes above without their own transaction, for callers that group several in one.
+  int64_t upsert_model_in_transaction(const ModelRecord& model);
+  int64_t insert_run_in_transaction(const RunRecord& run);
+  int64_t insert_throughput_in_transaction(const ThroughputRecord& record);
 
   sqlite3* db_ = nullptr;
   std::string path_;

@@ -36,7 +36,8 @@ void to_json(nlohmann::json& out, const RunRecord& run) {
          {"device", run.device},
          {"started_at", run.started_at},
          {"finished_at", run.finished_at},
-         {"status", run.status}};
+         {"status", run.status},
+         {"command_line", run.command_line}};
 }
 
 void to_json(nlohmann::json& out, const SampleRecord& sample) {
@@ -77,6 +78,28 @@ void to_json(nlohmann::json& out, const ThroughputRecord& record) {
          {"seconds", record.seconds}, {"batch", record.batch},   {"device", record.device},
          {"decode_steps", record.decode_steps}, {"max_in_flight", record.max_in_flight},
          {"graphs_captured", record.graphs_captured}, {"engines", record.engines}};
+}
+
+void to_json(nlohmann::json& out, const BenchRecord& bench) {
+  out = {{"run_id", bench.run_id},
+         {"dtype", bench.dtype},
+         {"prompt_len", bench.prompt_len},
+         {"gen_len", bench.gen_len},
+         {"concurrency", bench.concurrency},
+         {"capacity", bench.capacity},
+         {"cuda_graphs", bench.cuda_graphs},
+         {"prefill_tokens_per_s", number_or_null(bench.prefill_tokens_per_s)},
+         {"decode_tokens_per_s", number_or_null(bench.decode_tokens_per_s)},
+         {"ms_per_output_token", number_or_null(bench.ms_per_output_token)},
+         {"peak_memory_gib", number_or_null(bench.peak_memory_gib)},
+         {"state_gib_per_sequence", number_or_null(bench.state_gib_per_sequence)},
+         {"copy_bandwidth_gbs", number_or_null(bench.copy_bandwidth_gbs)},
+         {"matmul_tflops", number_or_null(bench.matmul_tflops)},
+         {"weight_bytes_per_step", number_or_null(bench.weight_bytes_per_step)},
+         {"state_bytes_per_step", number_or_null(bench.state_bytes_per_step)},
+         {"roofline_tokens_per_s", number_or_null(bench.roofline_tokens_per_s)},
+         {"roofline_fraction", number_or_null(bench.roofline_fraction)},
+         {"result", embedded_json(bench.result_json)}};
 }
 
 void to_json(nlohmann::json& out, const Estimate& estimate) {

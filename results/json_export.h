@@ -20,6 +20,7 @@ void to_json(nlohmann::json& out, const RunRecord& run);
 void to_json(nlohmann::json& out, const SampleRecord& sample);
 void to_json(nlohmann::json& out, const GradeRecord& grade);
 void to_json(nlohmann::json& out, const ThroughputRecord& record);
+void to_json(nlohmann::json& out, const BenchRecord& bench);
 void to_json(nlohmann::json& out, const Estimate& estimate);
 void to_json(nlohmann::json& out, const MetricRow& row);  // without the per-problem values
 void to_json(nlohmann::json& out, const TaskMetrics& task);

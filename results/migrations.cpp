@@ -2,7 +2,8 @@
 // samples, grades) with the UNIQUE keys that make resuming and regrading idempotent; version 2 adds the
 // per-run throughput table, per-sample prefill/decode timings and the indices the report queries use; version 3
 // adds each grade's canonical answer (what maj@k groups votes by; NULL in rows written before it, which then vote by
-// their extracted text until `rbench regrade` fills it) and the engine counters of a run's throughput rows.
+// their extracted text until `rbench regrade` fills it) and the engine counters of a run's throughput rows; version
+// 4 adds each run's command line and the results of `rbench bench` runs.
 #include "results/migrations.h"
 
 #include <array>
@@ -93,10 +94,40 @@ ALTER TABLE throughput ADD COLUMN graphs_captured INTEGER NOT NULL DEFAULT 0 CHE
 ALTER TABLE throughput ADD COLUMN engines         INTEGER NOT NULL DEFAULT 1 CHECK (engines >= 1);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations{{
+// A bench run is a run like any other (model, settings as its protocol, seed, device, dates, commit) with its
+// prefill and decode rows in throughput; what only a bench measures (peak memory, the roofline and the fraction
+// achieved) goes to a table of its own keyed by the run, rather than as columns of throughput that every row of
+// an evaluation run would leave empty. Real columns are NULL where the bench gave no finite value.
+constexpr std::string_view kCommandLinesAndBenchResults = R"sql(
+ALTER TABLE runs ADD COLUMN command_line TEXT NOT NULL DEFAULT '';
+CREATE TABLE bench_results (
+  run_id                 INTEGER PRIMARY KEY REFERENCES runs(id),
+  dtype                  TEXT NOT NULL,
+  prompt_len             INTEGER NOT NULL CHECK (prompt_len >= 0),
+  gen_len                INTEGER NOT NULL CHECK (gen_len >= 0),
+  concurrency            INTEGER NOT NULL CHECK (concurrency >= 1),
+  capacity               INTEGER NOT NULL CHECK (capacity >= 0),
+  cuda_graphs            INTEGER NOT NULL CHECK (cuda_graphs IN (0, 1)),
+  prefill_tokens_per_s   REAL,
+  decode_tokens_per_s    REAL,
+  ms_per_output_token    REAL,
+  peak_memory_gib        REAL,
+  state_gib_per_sequence REAL,
+  copy_bandwidth_gbs     REAL,
+  matmul_tflops          REAL,
+  weight_bytes_per_step  REAL,
+  state_bytes_per_step   REAL,
+  roofline_tokens_per_s  REAL,
+  roofline_fraction      REAL,
+  result_json            TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations{{
     {1, "core tables: models, runs, samples, grades", kCoreTables},
     {2, "throughput table, per-sample prefill/decode seconds", kThroughputAndTimings},
     {3, "grades.canonical, engine counters in throughput", kCanonicalAnswersAndEngineStats},
+    {4, "runs.command_line, bench_results (rbench bench runs)", kCommandLinesAndBenchResults},
 }};
 
 }  // namespace

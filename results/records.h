@@ -34,6 +34,7 @@ struct RunRecord {
   std::string started_at;       // empty on insert: now
   std::string finished_at;      // empty while running
   std::string status = "running";  // "running" | "complete" | "failed" | "interrupted"
+  std::string command_line;     // the rbench command that made the run; empty in runs from before schema version 4
 };
 
 // One completion for one problem. Identity is (run_id, task, problem_id, sample_index).
@@ -89,6 +90,32 @@ struct ThroughputRecord {
   int64_t engines = 1;          // engines (devices) that generated in parallel
 };
 
+// What `rbench bench` measured in one run (its run row holds the settings, its throughput rows the prefill and
+// decode tokens and seconds). One row per bench run, keyed by the run. Rates and sizes that were not measured or
+// not finite are NaN here and NULL in the table; result_json is the complete JSON object the bench printed
+// (sweep, predictions and every field this record does not type).
+struct BenchRecord {
+  int64_t run_id = 0;
+  std::string dtype;                  // compute dtype, e.g. "bfloat16"
+  int64_t prompt_len = 0;
+  int64_t gen_len = 0;
+  int64_t concurrency = 1;            // sequences in flight
+  int64_t capacity = 0;               // tokens per state-pool slot
+  bool cuda_graphs = false;           // asked for (the decode throughput row counts the graphs captured)
+  double prefill_tokens_per_s = 0;    // batch-1 prefill of one prompt
+  double decode_tokens_per_s = 0;     // all sequences together
+  double ms_per_output_token = 0;     // per sequence
+  double peak_memory_gib = 0;         // 0 on CPU
+  double state_gib_per_sequence = 0;
+  double copy_bandwidth_gbs = 0;      // measured in the same run: the roofline's bandwidth
+  double matmul_tflops = 0;
+  double weight_bytes_per_step = 0;
+  double state_bytes_per_step = 0;
+  double roofline_tokens_per_s = 0;   // (weight + state bytes per step) over the copy bandwidth
+  double roofline_fraction = 0;       // decode_tokens_per_s / roofline_tokens_per_s
+  std::string result_json;
+};
+
 // The identity of a finished sample, what a resumed run skips.
 struct SampleKey {
   std::string task;
@@ -117,6 +144,7 @@ struct RunOverview {
   int64_t n_errors = 0;          // samples with finish_reason "error"
   int64_t n_graded_samples = 0;  // samples with at least one grade
   std::vector<std::string> tasks;
+  std::optional<BenchRecord> bench;  // set for a run made by `rbench bench`
 };
 
 // One sample's size and speed, the input of the throughput summary (a SampleRecord without its texts).

@@ -1,6 +1,8 @@
 // Renders runs, metrics, throughput and comparisons as aligned text tables (results/text_table.h).
 #include "results/report.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <cstdio>
 
@@ -35,6 +37,17 @@ std::string format_runs(const std::vector<RunOverview>& runs) {
     const RunRecord& run = overview.run;
     std::string tasks;
     for (const std::string& task : overview.tasks) tasks.append(tasks.empty() ? "" : ",").append(task);
+    if (overview.bench) {
+      // A bench run has no samples: its shape and headline speed stand where the tasks and counts would.
+      const BenchRecord& bench = *overview.bench;
+      tasks = "prompt " + std::to_string(bench.prompt_len) + " + gen " + std::to_string(bench.gen_len) + " x" +
+              std::to_string(bench.concurrency) + ": decode " + format_fixed(bench.decode_tokens_per_s, 1) +
+              " tok/s";
+      table.add_row({std::to_string(run.id), run.status, overview.model_path, run.suite, tasks, "-", "-", "-",
+                     std::to_string(run.seed), run.git_commit.substr(0, 10), run.device, run.started_at,
+                     run.finished_at});
+      continue;
+    }
     table.add_row({std::to_string(run.id), run.status, overview.model_path, run.suite, tasks,
                    std::to_string(overview.n_samples), std::to_string(overview.n_graded_samples),
                    std::to_string(overview.n_errors), std::to_string(run.seed), run.git_commit.substr(0, 10),
@@ -81,7 +94,49 @@ std::string format_throughput(const ThroughputSummary& summary) {
     engines.add_row({std::to_string(summary.engines), std::to_string(summary.decode_steps),
                      format_fixed(summary.mean_batch(), 2), std::to_string(summary.max_in_flight),
                      std::to_string(summary.graphs_captured)});
-    out += "\n" + engines.render();
+    out.append("\n").append(engines.render());  // not `"\n" + ...`: a GCC 12 -Wrestrict false alarm
+  }
+  return out;
+}
+
+std::string format_bench(const BenchRecord& bench, const std::vector<ThroughputRecord>& phases) {
+  std::string out = "bench   prompt " + std::to_string(bench.prompt_len) + " + " + std::to_string(bench.gen_len) +
+                    " generated, " + std::to_string(bench.concurrency) + " sequence(s) in flight, " + bench.dtype +
+                    ", slots of " + std::to_string(bench.capacity) + " tokens, CUDA graphs " +
+                    (bench.cuda_graphs ? "on" : "off") + "\n\n";
+  TextTable rates({"phase", "tokens", "seconds", "tokens/s", "batch", "decode steps", "CUDA graphs captured"});
+  for (const ThroughputRecord& phase : phases) {
+    const double rate = phase.seconds > 0 ? static_cast<double>(phase.tokens) / phase.seconds : std::nan("");
+    rates.add_row({phase.phase, std::to_string(phase.tokens), format_fixed(phase.seconds, 4), format_fixed(rate, 1),
+                   std::to_string(phase.batch), std::to_string(phase.decode_steps),
+                   std::to_string(phase.graphs_captured)});
+  }
+  TextTable measures({"measure", "value"});
+  measures.add_row({"prefill tokens/s (batch 1)", format_fixed(bench.prefill_tokens_per_s, 1)});
+  measures.add_row({"decode tokens/s (all sequences)", format_fixed(bench.decode_tokens_per_s, 1)});
+  measures.add_row({"time per output token (ms)", format_fixed(bench.ms_per_output_token, 3)});
+  measures.add_row({"sequences in flight", std::to_string(bench.concurrency)});
+  measures.add_row({"peak GPU memory (GiB)", format_fixed(bench.peak_memory_gib, 2)});
+  measures.add_row({"state per sequence (GiB)", format_fixed(bench.state_gib_per_sequence, 3)});
+  measures.add_row({"copy bandwidth (GB/s, measured)", format_fixed(bench.copy_bandwidth_gbs, 1)});
+  measures.add_row({"matmul (TFLOP/s, measured)", format_fixed(bench.matmul_tflops, 2)});
+  measures.add_row({"weights read per step (GB)", format_fixed(bench.weight_bytes_per_step / 1e9, 3)});
+  measures.add_row({"state moved per step (GB)", format_fixed(bench.state_bytes_per_step / 1e9, 3)});
+  measures.add_row({"roofline tokens/s", format_fixed(bench.roofline_tokens_per_s, 1)});
+  measures.add_row({"achieved fraction of roofline", format_percent(bench.roofline_fraction)});
+  out.append(rates.render()).append("\n").append(measures.render());
+  // The context sweep stays in the stored JSON (its length varies); shown when the bench ran one.
+  const nlohmann::json result = nlohmann::json::parse(bench.result_json, nullptr, /*allow_exceptions=*/false);
+  if (result.is_object() && result.contains("sweep") && result["sweep"].is_array() && !result["sweep"].empty()) {
+    TextTable sweep({"context", "ms/step", "tokens/s", "roofline"});
+    for (const nlohmann::json& point : result["sweep"]) {
+      const auto number = [&point](const char* key) {
+        return point.contains(key) && point[key].is_number() ? point[key].get<double>() : std::nan("");
+      };
+      sweep.add_row({format_fixed(number("context"), 0), format_fixed(1e3 * number("step_seconds"), 3),
+                     format_fixed(number("tokens_per_s"), 1), format_percent(number("roofline_fraction"))});
+    }
+    out.append("\n").append(sweep.render());
   }
   return out;
 }

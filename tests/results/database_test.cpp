@@ -18,7 +18,7 @@ using testing::RawConnection;
 TEST(ResultsDatabase, OpensFileWithWalForeignKeysAndLatestSchema) {
   const std::string path = fresh_database_path("opens_file");
   Database db(path);
-  EXPECT_EQ(db.schema_version(), 3);
+  EXPECT_EQ(db.schema_version(), 4);
   EXPECT_EQ(db.integrity_check(), "ok");
   RawConnection raw(path);
   EXPECT_EQ(raw.query_text("PRAGMA journal_mode"), "wal");

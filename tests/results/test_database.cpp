@@ -35,7 +35,8 @@ RunRecord make_run(int64_t model_id) {
                    .harness_version = "0.1.0",
                    .device = "cpu",
                    .started_at = {},
-                   .finished_at = {}};
+                   .finished_at = {},
+                   .command_line = {}};
 }
 
 SampleRecord make_sample(int64_t run_id, const std::string& task, const std::string& problem_id, int64_t index) {
