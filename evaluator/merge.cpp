@@ -28,6 +28,27 @@ ThroughputKey throughput_key(const results::ThroughputRecord& r) {
   return {r.phase, r.tokens, r.seconds, r.batch, r.device};
 }
 
+// A bench run is one measurement, not a protocol to complete: copied whole with its rows, once (a target run
+// with the same start, command line and device is the same measurement merged before).
+void merge_bench_run(results::Database& target, const results::Database& source, const results::RunRecord& run,
+                     const results::BenchRecord& bench, MergeStats& stats) {
+  for (const auto& held : target.list_runs()) {
+    if (held.started_at == run.started_at && held.command_line == run.command_line && held.device == run.device &&
+        target.bench_of(held.id)) {
+      stats.n_runs_matched++;
+      return;
+    }
+  }
+  results::ModelRecord model = source.get_model(run.model_id).value();
+  model.id = 0;
+  results::RunRecord copy = run;
+  copy.id = 0;
+  const auto phases = source.throughput_of(run.id);
+  target.insert_bench_run(model, copy, phases, bench);
+  stats.n_runs_added++;
+  stats.n_throughput_added += static_cast<int64_t>(phases.size());
+}
+
 }  // namespace
 
 MergeStats& MergeStats::operator+=(const MergeStats& o) {
@@ -49,6 +70,10 @@ MergeStats merge_into(results::Database& target, const results::Database& source
     model_ids[source_id] = target.upsert_model(model);
   }
   for (const auto& run : source.list_runs()) {
+    if (auto bench = source.bench_of(run.id)) {
+      merge_bench_run(target, source, run, *bench, stats);
+      continue;
+    }
     const int64_t model_id = model_ids.at(run.model_id);
     int64_t target_run = 0;
     // find_run compares sampling_json as stored (canonical), so equal protocols written differently still match.

@@ -3,6 +3,8 @@
 // a sample by (run, task, problem, sample index), a grade by (sample, grader, rule), a throughput row by all
 // its fields. So merging shards gives the database one unsharded run would have written, and merging again
 // adds nothing. A sample stored as a generation error gives way to a successful attempt of the same sample.
+// A bench run (`rbench bench --db`) is one measurement: it is copied whole, identified by its start time,
+// command line and device.
 #pragma once
 
 #include <cstdint>

@@ -42,6 +42,7 @@ std::optional<int64_t> latest_run_of_model(const results::Database& db, const st
   const std::string wanted = std::filesystem::absolute(model_dir).lexically_normal().string();
   std::optional<int64_t> latest;
   for (const auto& overview : db.run_overviews()) {
+    if (overview.bench) continue;  // a `rbench bench` run of the model has no scores to compare
     std::string path = std::filesystem::path(overview.model_path).lexically_normal().string();
     auto strip = [](std::string s) {
       while (s.size() > 1 && s.back() == '/') s.pop_back();

@@ -104,5 +104,49 @@ TEST(EvaluatorMerge, ErrorRowsGiveWayToSuccessesInEitherOrder) {
   }
 }
 
+// A bench run is copied with its throughput and bench rows, beside the evaluation runs, and only once.
+TEST(EvaluatorMerge, BenchRunsAreCopiedWholeOnce) {
+  results::Database a(":memory:"), out(":memory:");
+  testing::run_fake(a, testing::fake_config(5, 2), "/models/a");
+  results::ModelRecord model{0, "/models/a", "fake", "cfg", "w", 7};
+  results::RunRecord run;
+  run.suite = "bench";
+  run.sampling_json = R"({"bench":true,"prompt_len":16})";
+  run.device = "cpu float32";
+  run.started_at = "2026-11-22T20:00:00.000Z";
+  run.status = "complete";
+  run.command_line = "rbench bench --prompt-len 16 --db a.sqlite";
+  results::BenchRecord bench;
+  bench.dtype = "float32";
+  bench.prompt_len = 16;
+  bench.gen_len = 8;
+  bench.roofline_fraction = 0.25;
+  bench.result_json = "{}";
+  const std::vector<results::ThroughputRecord> phases = {{0, 0, "prefill", 16, 0.5, 1, "cpu float32"},
+                                                         {0, 0, "decode", 7, 0.25, 1, "cpu float32"}};
+  a.insert_bench_run(model, run, phases, bench);
+
+  const MergeStats first = merge_into(out, a);
+  EXPECT_EQ(first.n_runs_added, 2);
+  const MergeStats again = merge_into(out, a);
+  EXPECT_EQ(again.n_runs_added, 0);
+  EXPECT_EQ(again.n_throughput_added, 0);
+  const auto runs = out.list_runs();
+  ASSERT_EQ(runs.size(), 2u);
+  int n_bench = 0;
+  for (const auto& r : runs) {
+    const auto stored = out.bench_of(r.id);
+    if (!stored) continue;
+    ++n_bench;
+    EXPECT_EQ(r.command_line, run.command_line);
+    EXPECT_EQ(r.started_at, run.started_at);
+    EXPECT_DOUBLE_EQ(stored->roofline_fraction, 0.25);
+    EXPECT_EQ(out.throughput_of(r.id).size(), 2u);
+  }
+  EXPECT_EQ(n_bench, 1);
+  // The model's newest run is the bench run; comparing by model still finds its evaluation run.
+  EXPECT_EQ(latest_run_of_model(out, "/models/a"), std::optional<int64_t>(runs[0].id));
+}
+
 }  // namespace
 }  // namespace rbench::evaluator
