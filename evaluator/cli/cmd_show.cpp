@@ -1,6 +1,7 @@
 // rbench show: one run of a results database. Without --problem: the run's record, its per-task metrics and its
-// throughput. With --problem (and optionally --task, --sample): each matching sample's prompt, full trace, finish
-// reason, and per extraction rule the extracted answer, the gold answer and the verdict with its reason.
+// throughput (for a run of `rbench bench`: its settings, prefill/decode rows and roofline). With --problem (and
+// optionally --task, --sample): each matching sample's prompt, full trace, finish reason, and per extraction rule
+// the extracted answer, the gold answer and the verdict with its reason.
 #include <iostream>
 
 #include <cxxopts.hpp>
@@ -22,8 +23,14 @@ void print_run_summary(const results::Database& db, const results::RunRecord& ru
             << "commit  " << run.git_commit << "  harness " << run.harness_version << "  device " << run.device << "\n"
             << "seed    " << run.seed << "  protocol " << run.sampling_json << "\n"
             << "started " << run.started_at << "  finished " << (run.finished_at.empty() ? "-" : run.finished_at)
-            << "\n\n"
-            << results::format_metrics_table(evaluator::score_run(db, run.id)) << "\n"
+            << "\n";
+  if (!run.command_line.empty()) std::cout << "command " << run.command_line << "\n";
+  std::cout << "\n";
+  if (auto bench = db.bench_of(run.id)) {  // an `rbench bench` run: no samples, its own measures
+    std::cout << results::format_bench(*bench, db.throughput_of(run.id));
+    return;
+  }
+  std::cout << results::format_metrics_table(evaluator::score_run(db, run.id)) << "\n"
             << results::format_throughput(results::throughput_for_run(db, run.id));
 }
 
