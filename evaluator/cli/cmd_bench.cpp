@@ -1,13 +1,17 @@
 // rbench bench: prefill and decode speed of a checkpoint or of random weights at a real shape on the
 // continuous-batching engine's pieces, with peak GPU memory, a context sweep that predicts a long workload, and
 // the bytes-per-step roofline over the copy bandwidth measured in the same run (runtime::bench). Prints a readable
-// summary, or one JSON object with --json.
+// summary, or one JSON object with --json; with --db it also stores the measurement as a run of its own in the
+// results database (bench_records.h), which `rbench runs` and `rbench show` then list.
 #include <cxxopts.hpp>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
+#include "evaluator/cli/bench_records.h"
 #include "evaluator/cli/commands.h"
+#include "rbench_version.h"
+#include "results/database.h"
 #include "runtime/tools.h"
 
 namespace rbench::cli {
@@ -81,6 +85,8 @@ int cmd_bench(const Args& args) {
       ("top-p", "nucleus mass", cxxopts::value<double>()->default_value("1"))
       ("seed", "seed of the random weights and the sampling", cxxopts::value<uint64_t>()->default_value("0"))
       ("json", "print one JSON object")
+      ("db", "also store the result as a run in this results database (created if missing)",
+       cxxopts::value<std::string>())
       ("h,help", "show this help");
   ArgvView argv("rbench bench", args);
   auto parsed = options.parse(argv.argc(), argv.argv());
@@ -117,11 +123,24 @@ int cmd_bench(const Args& args) {
   o.temperature = parsed["temperature"].as<double>();
   o.top_p = parsed["top-p"].as<double>();
   o.seed = parsed["seed"].as<uint64_t>();
+  const std::string started_at = utc_timestamp_now();
   const runtime::BenchResult r = runtime::bench(o);
+  const std::string result_json = runtime::bench_result_json(r);
   if (parsed.count("json")) {
-    std::cout << runtime::bench_result_json(r) << "\n";
+    std::cout << result_json << "\n";
   } else {
     print_summary(r);
+  }
+  if (parsed.count("db")) {
+    const BenchProvenance provenance{concurrency, shell_command_line("rbench bench", args), started_at,
+                                     RBENCH_GIT_COMMIT, RBENCH_VERSION};
+    const BenchRunRecords records = bench_run_records(o, r, result_json, provenance);
+    const std::string db_path = parsed["db"].as<std::string>();
+    results::Database db(db_path);
+    const int64_t run_id = db.insert_bench_run(records.model, records.run, records.phases, records.bench);
+    // stderr: with --json, stdout stays the one JSON line that scripts/gpu/bench.sh parses.
+    std::cerr << "rbench bench: stored as run " << run_id << " in " << db_path << " (rbench show " << run_id
+              << " --db " << db_path << ")\n";
   }
   return 0;
 }
