@@ -3,18 +3,19 @@
 // synchronises with the host and can be captured in a CUDA graph. Each block is a fused op with a LibTorch
 // reference (runtime/kernels/): the residual add with the next LayerNorm, the Mamba conv and state update, decode
 // attention with the differential pairing over the shared K/V or the sliding-window ring, and the SiLU gates of
-// the MLP and the GMU; the linears are cuBLAS through LibTorch.
+// the MLP and the GMU; the linears, with the LayerNorms and residual adds around them, go through DecodeStream
+// (skinny fused kernels at small batch, cuBLAS at large).
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <utility>
 
-#include "runtime/kernels/add_layer_norm/add_layer_norm.h"
 #include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
 #include "runtime/kernels/decode_attention/decode_attention.h"
 #include "runtime/kernels/kv_cache_append/kv_cache_append.h"
 #include "runtime/kernels/selective_state_update/selective_state_update.h"
 #include "runtime/kernels/silu_gate/silu_gate.h"
+#include "runtime/models/decode_stream.h"
 #include "runtime/models/sambay_model.h"
 
 namespace rbench::runtime {
@@ -34,40 +35,43 @@ kernels::DecodeAttentionParams attention_params(const layers::AttentionWeights& 
   return p;
 }
 
-// Mamba decode: in_proj, conv step and selective state update on the slots' state, gate, out_proj. The memory
-// layer also exports its scan output, rounded to the compute dtype before the gate (spec 4.4 step 8).
-at::Tensor mamba_step(const layers::MambaWeights& w, const PooledLayer& state, const at::Tensor& x,
-                      const at::Tensor& slots, at::Tensor* memory) {
+// Mamba decode: in_proj (with the LayerNorm before it), conv step and selective state update on the slots' state,
+// gate, out_proj into the stream. The memory layer also exports its scan output, rounded to the compute dtype
+// before the gate (spec 4.4 step 8).
+void mamba_step(DecodeStream& stream, const layers::LayerNormWeights& norm, const layers::MambaWeights& w,
+                const PooledLayer& state, const at::Tensor& slots, at::Tensor* memory) {
   // Every input of the state update is a compute-dtype linear output, so it is handed over as it is: the kernel
   // widens to float32 on load, which is what the per-sequence path's explicit conversions compute, minus their
   // kernel launches.
-  const at::ScalarType cd = x.scalar_type();
   const int64_t d_inner = w.D.size(0), N = w.A.size(1), R = w.dt_proj.size(1);
-  const at::Tensor xz = at::linear(x, w.in_proj);                                       // [B, 2 d_inner]
+  const at::Tensor xz = stream.project_in(norm, w.in_proj, {}, kernels::SkinnyEpilogue::store);  // [B, 2 d_inner]
+  const at::ScalarType cd = xz.scalar_type();
   const at::Tensor xs = xz.narrow(1, 0, d_inner), z = xz.narrow(1, d_inner, d_inner);
   at::Tensor conv = state.conv;
   const at::Tensor xc = kernels::causal_conv1d_update(conv, xs, w.conv_weight, w.conv_bias, true, slots).to(cd);
-  const at::Tensor dbc = at::linear(xc, w.x_proj);                                      // [B, R + 2N]
-  const at::Tensor dt = at::linear(dbc.narrow(1, 0, R), w.dt_proj);                     // [B, d_inner]
+  const at::Tensor dbc = stream.linear(xc, w.x_proj);                                    // [B, R + 2N]
+  const at::Tensor dt = stream.linear(dbc.narrow(1, 0, R), w.dt_proj);                   // [B, d_inner]
   const at::Tensor B = dbc.narrow(1, R, N), C = dbc.narrow(1, R + N, N);
   at::Tensor ssm = state.ssm;
   if (memory) {
     const at::Tensor y =
         kernels::selective_state_update(ssm, xc, dt, w.A, B, C, w.D, at::Tensor(), w.dt_bias, true, slots);
     *memory = y.to(cd);  // the memory layer rounds its scan output before the gate (spec 4.4 step 8)
-    return at::linear(kernels::silu_gate(z, *memory), w.out_proj);
+    stream.project_out(kernels::silu_gate(z, *memory), w.out_proj);
+    return;
   }
   const at::Tensor y = kernels::selective_state_update(ssm, xc, dt, w.A, B, C, w.D, z, w.dt_bias, true, slots);
-  return at::linear(y.to(cd), w.out_proj);
+  stream.project_out(y.to(cd), w.out_proj);
 }
 
 struct Projected {
   at::Tensor q, k, v;  // [B, Hq, dh], [B, Hkv, dh] (k, v undefined for a query-only projection)
 };
 
-Projected project(const at::Tensor& x, const layers::AttentionWeights& w) {
-  const int64_t B = x.size(0), dh = w.head_dim, Hq = w.n_heads, Hkv = w.n_kv_heads;
-  const at::Tensor qkv = at::linear(x, w.wqkv, w.bqkv);
+Projected project(DecodeStream& stream, const layers::LayerNormWeights& norm, const layers::AttentionWeights& w) {
+  const int64_t dh = w.head_dim, Hq = w.n_heads, Hkv = w.n_kv_heads;
+  const at::Tensor qkv = stream.project_in(norm, w.wqkv, w.bqkv, kernels::SkinnyEpilogue::store);
+  const int64_t B = qkv.size(0);
   Projected p;
   p.q = qkv.narrow(1, 0, Hq * dh).view({B, Hq, dh});
   if (qkv.size(1) > Hq * dh) {
@@ -77,8 +81,9 @@ Projected project(const at::Tensor& x, const layers::AttentionWeights& w) {
   return p;
 }
 
-// Writes each sequence's new K/V at row `rows[b]` of its slot, then attends over the first lengths[b] rows.
-at::Tensor attend_pooled(const Projected& p, const layers::AttentionWeights& w, const PooledLayer& cache,
+// Writes each sequence's new K/V at row `rows[b]` of its slot, attends over the first lengths[b] rows, and adds
+// the output projection to the stream.
+void attend_pooled(DecodeStream& stream, const Projected& p, const layers::AttentionWeights& w, const PooledLayer& cache,
                          const at::Tensor& slots, const at::Tensor& rows, const at::Tensor& lengths) {
   if (p.k.defined()) {
     at::Tensor k = cache.k, v = cache.v;
@@ -86,7 +91,7 @@ at::Tensor attend_pooled(const Projected& p, const layers::AttentionWeights& w, 
   }
   const at::Tensor heads = kernels::decode_attention(p.q.contiguous(), cache.k, cache.v, slots, lengths,
                                                      attention_params(w));
-  return at::linear(heads, w.out_w, w.out_b);
+  stream.project_out(heads, w.out_w, w.out_b);
 }
 
 }  // namespace
@@ -105,27 +110,32 @@ struct SambaYModel::StepRows {
   }
 };
 
-at::Tensor SambaYModel::mix_pooled(const Layer& layer, std::size_t index, const at::Tensor& x, StatePool& pool,
-                                   const at::Tensor& slots, StepRows& rows, at::Tensor& memory) const {
+void SambaYModel::mix_pooled(const Layer& layer, std::size_t index, DecodeStream& stream, StatePool& pool,
+                             const at::Tensor& slots, StepRows& rows, at::Tensor& memory) const {
+  const layers::LayerNormWeights& norm = layer.norm1;
   switch (layer.kind) {
-    case LayerKind::mamba: return mamba_step(layer.mamba, pool.layer(index), x, slots, nullptr);
-    case LayerKind::mamba_memory: return mamba_step(layer.mamba, pool.layer(index), x, slots, &memory);
+    case LayerKind::mamba: return mamba_step(stream, norm, layer.mamba, pool.layer(index), slots, nullptr);
+    case LayerKind::mamba_memory: return mamba_step(stream, norm, layer.mamba, pool.layer(index), slots, &memory);
     case LayerKind::sliding_attention: {
       const auto& [ring_rows, ring_lengths] = rows.ring(pool.layer(index).window);
-      return attend_pooled(project(x, layer.attn), layer.attn, pool.layer(index), slots, ring_rows, ring_lengths);
+      return attend_pooled(stream, project(stream, norm, layer.attn), layer.attn, pool.layer(index), slots, ring_rows,
+                           ring_lengths);
     }
     case LayerKind::full_attention:
-      return attend_pooled(project(x, layer.attn), layer.attn, pool.layer(index), slots, rows.positions,
-                           rows.lengths);
+      return attend_pooled(stream, project(stream, norm, layer.attn), layer.attn, pool.layer(index), slots,
+                           rows.positions, rows.lengths);
     case LayerKind::cross_attention: {
       // The cross-decoder reads the K/V that the full-attention layer (the self-decoder's last) just extended.
       const auto shared = std::find(config_.kinds.begin(), config_.kinds.end(), LayerKind::full_attention);
-      return attend_pooled(project(x, layer.attn), layer.attn,
+      return attend_pooled(stream, project(stream, norm, layer.attn), layer.attn,
                            pool.layer(static_cast<std::size_t>(shared - config_.kinds.begin())), slots,
                            rows.positions, rows.lengths);
     }
-    case LayerKind::gmu:
-      return at::linear(kernels::silu_gate(at::linear(x, layer.gmu.in_proj), memory), layer.gmu.out_proj);
+    case LayerKind::gmu: {
+      const at::Tensor gated =
+          stream.project_in(norm, layer.gmu.in_proj, {}, kernels::SkinnyEpilogue::silu_gate_value, memory);
+      return stream.project_out(gated, layer.gmu.out_proj);
+    }
     case LayerKind::causal_attention: break;  // a Transformer layer kind: SambaY configs never produce it
   }
   throw std::logic_error("sambay: unknown layer kind");
@@ -133,23 +143,17 @@ at::Tensor SambaYModel::mix_pooled(const Layer& layer, std::size_t index, const 
 
 at::Tensor SambaYModel::decode_step(StatePool& pool, const at::Tensor& ids, const at::Tensor& slots,
                                     const at::Tensor& positions) {
-  at::Tensor residual = at::embedding(embed_, ids).to(at::kFloat);                   // [B, D] float32 stream
+  DecodeStream stream(at::embedding(embed_, ids).to(at::kFloat), config_.norm_eps);  // [B, D] float32 stream
   at::Tensor memory;                                                                 // [B, d_inner]
   StepRows rows{positions, positions + 1, {}};
-  at::Tensor h = kernels::add_layer_norm(residual, at::Tensor(), layers_[0].norm1.weight, layers_[0].norm1.bias,
-                                         config_.norm_eps, compute_);
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
-    const at::Tensor mixed = mix_pooled(layer, i, h, pool, slots, rows, memory);
-    h = kernels::add_layer_norm(residual, mixed, layer.norm2.weight, layer.norm2.bias, config_.norm_eps, compute_);
-    const at::Tensor gate_up = at::linear(h, layer.mlp.fc1);                        // [B, 2I]
-    const int64_t inner = layer.mlp.fc2.size(1);
-    const at::Tensor mlp = at::linear(kernels::silu_gate(gate_up.narrow(1, 0, inner), gate_up.narrow(1, inner, inner)),
-                                      layer.mlp.fc2);
-    const layers::LayerNormWeights& next = i + 1 < layers_.size() ? layers_[i + 1].norm1 : final_norm_;
-    h = kernels::add_layer_norm(residual, mlp, next.weight, next.bias, config_.norm_eps, compute_);
+    mix_pooled(layer, i, stream, pool, slots, rows, memory);
+    const at::Tensor gated =
+        stream.project_in(layer.norm2, layer.mlp.fc1, {}, kernels::SkinnyEpilogue::silu_gate_halves);  // [B, I]
+    stream.project_out(gated, layer.mlp.fc2);
   }
-  return at::linear(h, lm_head_).to(at::kFloat);
+  return stream.project_in(final_norm_, lm_head_, {}, kernels::SkinnyEpilogue::store_float);
 }
 
 }  // namespace rbench::runtime

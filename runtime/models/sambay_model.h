@@ -13,6 +13,8 @@
 
 namespace rbench::runtime {
 
+class DecodeStream;
+
 class SambaYModel final : public Model {
  public:
   SambaYModel(const SambaYConfig& config, TensorSource& source, const std::string& device);
@@ -38,11 +40,11 @@ class SambaYModel final : public Model {
   };
 
   at::Tensor take(TensorSource& source, const TensorSpec& spec, at::ScalarType dtype);
-  // One decode token of B pooled sequences through layer `index`'s mixer (sambay_decode_step.cpp); `rows` holds
-  // the cache rows and lengths of this step, computed once per step.
+  // One decode token of B pooled sequences through layer `index`'s mixer, its output added to the stream
+  // (sambay_decode_step.cpp); `rows` holds the cache rows and lengths of this step, computed once per step.
   struct StepRows;
-  at::Tensor mix_pooled(const Layer& layer, std::size_t index, const at::Tensor& x, StatePool& pool,
-                        const at::Tensor& slots, StepRows& rows, at::Tensor& memory) const;
+  void mix_pooled(const Layer& layer, std::size_t index, DecodeStream& stream, StatePool& pool,
+                  const at::Tensor& slots, StepRows& rows, at::Tensor& memory) const;
   at::Tensor mix(Layer& layer, std::size_t index, const at::Tensor& x, SequenceState& state, int64_t pos0,
                  const at::Tensor& q_positions, at::Tensor& memory);
 

@@ -6,6 +6,8 @@
 //   gives every request exactly the tokens run_generation gives it alone.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "runtime/models/registry.h"
 #include "runtime/scheduler/continuous_batcher.h"
 #include "runtime/scheduler/generation.h"
@@ -49,38 +51,46 @@ std::vector<int32_t> sequence(int n, int vocab, int salt) {
 
 at::Tensor longs(const std::vector<int64_t>& v) { return at::tensor(v, at::kLong); }
 
-TEST_P(RuntimeBatching, DecodeStepEqualsPerSequenceReference) {
-  auto model = tiny_model(GetParam(), "step");
-  const int vocab = static_cast<int>(model->vocab_size());
+// Sequences in `slots` with prompts of `positions` tokens (the window is 8) decode `steps` steps batched and through
+// the per-sequence reference; halfway, the sequence in the second slot leaves and a new one of 3 tokens takes it.
+void expect_decode_steps_match(Model& model, std::vector<int64_t> slots, std::vector<int64_t> positions, int steps) {
+  const int vocab = static_cast<int>(model.vocab_size());
   const int64_t capacity = 64;
-  StatePool batched(model->state_spec(), 5, capacity), reference(model->state_spec(), 5, capacity);
-  // Three sequences in slots 3, 0, 2 with prompts of 5, 11 and 20 tokens (the window is 8).
-  std::vector<int64_t> slots = {3, 0, 2}, positions = {5, 11, 20};
+  const int64_t n_slots = *std::max_element(slots.begin(), slots.end()) + 2;
+  StatePool batched(model.state_spec(), n_slots, capacity), reference(model.state_spec(), n_slots, capacity);
   for (std::size_t b = 0; b < slots.size(); ++b) {
     const auto prompt = sequence(static_cast<int>(positions[b]), vocab, static_cast<int>(b));
     for (StatePool* pool : {&batched, &reference}) {
       SequenceState s = pool->open(slots[b], capacity);
-      prefill_chunked(*model, s, prompt, 0, LogitsWanted::none);
+      prefill_chunked(model, s, prompt, 0, LogitsWanted::none);
     }
   }
-  for (int step = 0; step < 14; ++step) {
-    if (step == 6) {  // the sequence in slot 0 leaves; a new one of 3 tokens takes the slot
+  for (int step = 0; step < steps; ++step) {
+    if (step == steps / 2) {
       const auto prompt = sequence(3, vocab, 9);
       for (StatePool* pool : {&batched, &reference}) {
-        SequenceState s = pool->open(0, capacity);
-        prefill_chunked(*model, s, prompt, 0, LogitsWanted::none);
+        SequenceState s = pool->open(slots[1], capacity);
+        prefill_chunked(model, s, prompt, 0, LogitsWanted::none);
       }
       positions[1] = 3;
     }
     std::vector<int64_t> ids;
     for (std::size_t b = 0; b < slots.size(); ++b) ids.push_back((step * 37 + static_cast<int>(b) * 11 + 1) % vocab);
-    const at::Tensor got = model->decode_step(batched, longs(ids), longs(slots), longs(positions));
-    const at::Tensor want = model->Model::decode_step(reference, longs(ids), longs(slots), longs(positions));
+    const at::Tensor got = model.decode_step(batched, longs(ids), longs(slots), longs(positions));
+    const at::Tensor want = model.Model::decode_step(reference, longs(ids), longs(slots), longs(positions));
     ASSERT_EQ(got.sizes(), want.sizes());
     ASSERT_GT(want.std().item<double>(), 0.1);
-    ASSERT_LT((got - want).abs().max().item<double>(), 1e-4) << "step " << step;
+    ASSERT_LT((got - want).abs().max().item<double>(), 1e-4) << "step " << step << ", " << slots.size() << " rows";
     for (auto& p : positions) ++p;
   }
+}
+
+TEST_P(RuntimeBatching, DecodeStepEqualsPerSequenceReference) {
+  auto model = tiny_model(GetParam(), "step");
+  // Three sequences (the skinny fused linears) in slots 3, 0, 2 with prompts of 5, 11 and 20 tokens.
+  expect_decode_steps_match(*model, {3, 0, 2}, {5, 11, 20}, 14);
+  // Ten (past kSkinnyMaxRows: matrix products with the residual add folded into the next LayerNorm).
+  expect_decode_steps_match(*model, {9, 0, 2, 4, 1, 3, 5, 6, 7, 8}, {5, 11, 20, 2, 9, 13, 1, 7, 16, 4}, 6);
 }
 
 TEST_P(RuntimeBatching, ContinuousBatcherGivesEachRequestItsOwnTokens) {
