@@ -42,6 +42,7 @@ int cmd_runs(const Args& args) {
     j["n_errors"] = o.n_errors;
     j["n_graded_samples"] = o.n_graded_samples;
     j["tasks"] = o.tasks;
+    if (o.bench) j["bench"] = *o.bench;  // an `rbench bench` run: its measures (results::BenchRecord)
     out.push_back(std::move(j));
   }
   std::cout << out.dump(2) << "\n";
