@@ -117,6 +117,14 @@ TEST(EvaluatorBenchCli, BenchRunsAreStoredAndReadBackByRunsShowAndExport) {
   EXPECT_TRUE(contains(runs_table.output, "prompt 16 + gen 8 x2: decode ")) << runs_table.output;
   EXPECT_TRUE(contains(runs_table.output, "prompt 16 + gen 8 x1: decode ")) << runs_table.output;
 
+  const auto runs_json = run_command({rbench_bin(), "runs", "--db", db_path, "--json"});
+  ASSERT_EQ(runs_json.exit_code, 0);
+  const nlohmann::json listed = nlohmann::json::parse(runs_json.output);
+  ASSERT_EQ(listed.size(), 3u);
+  EXPECT_EQ(listed[1]["bench"]["concurrency"], 2);
+  EXPECT_EQ(listed[1]["bench"]["result"], printed);
+  EXPECT_TRUE(contains(listed[1]["command_line"].get<std::string>(), "--json")) << listed[1];
+
   const auto shown = run_command({rbench_bin(), "show", "2", "--db", db_path});
   ASSERT_EQ(shown.exit_code, 0) << shown.output;
   for (const char* expected : {"suite bench", "command rbench bench", "--concurrency 2", "prefill", "decode",
