@@ -3,16 +3,15 @@
 // weight stream: each warp owns two weight rows (two outputs, or the gate and up rows of one output) over a slice of
 // K, every lane keeps 8 16-byte loads in flight (streamed past L1), and the M input rows (few, reused by every warp)
 // come from L1 or, when the kernel normalises them, from shared memory. Blocks are persistent: as many as fit the
-// GPU, each looping over tiles of rows, so the LayerNorm prologue runs once per block rather than once per tile.
-// Small N splits K across the warps of a block (reduced through shared memory) so that enough loads are in flight.
+// GPU, each looping over the same number of tiles of rows, so the LayerNorm prologue runs once per block rather
+// than once per tile. Small N splits K across the warps of a block (reduced through shared memory) so that enough
+// loads are in flight. Launches overlap the previous kernel's tail (programmatic dependent launch).
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 #include <c10/util/BFloat16.h>
-#include <c10/util/Half.h>
 #include <cuda_bf16.h>
-#include <cuda_fp16.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -47,20 +46,12 @@ struct SkinnyParams {
   int tiles;    // ceil(slots / (kWarps / k_split))
 };
 
-// 8 packed 16-bit floats <-> float32.
+// 8 packed bfloat16 -> float32.
 __device__ __forceinline__ void unpack8(const uint4& v, float (&f)[8], c10::BFloat16) {
   const auto* h = reinterpret_cast<const __nv_bfloat162*>(&v);
 #pragma unroll
   for (int j = 0; j < 4; ++j) {
     const float2 t = __bfloat1622float2(h[j]);
-    f[2 * j] = t.x, f[2 * j + 1] = t.y;
-  }
-}
-__device__ __forceinline__ void unpack8(const uint4& v, float (&f)[8], c10::Half) {
-  const auto* h = reinterpret_cast<const __half2*>(&v);
-#pragma unroll
-  for (int j = 0; j < 4; ++j) {
-    const float2 t = __half22float2(h[j]);
     f[2 * j] = t.x, f[2 * j + 1] = t.y;
   }
 }
@@ -184,6 +175,30 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int KS = p.k_split, groups = kWarps / KS;
   const int group = warp / KS, slice = warp % KS;
+
+  // Programmatic dependent launch: this grid may start while the previous kernel finishes. Until that kernel's
+  // writes are visible (griddepcontrol.wait) only the weights, which no kernel writes, are touched: the first
+  // tile's rows are prefetched into L2 so the stream starts at full speed.
+  if (blockIdx.x < p.tiles) {
+    const int slot = blockIdx.x * (kWarps / p.k_split) + warp / p.k_split;
+    if (slot < p.slots) {
+      const int chunks = p.K / 8, per_slice = (chunks + p.k_split - 1) / p.k_split;
+      const int c = (warp % p.k_split) * per_slice + lane;
+#pragma unroll
+      for (int i = 0; i < kRowsPerWarp; ++i) {
+        const int64_t r = EPI == SkinnyEpilogue::silu_gate_halves ? slot + static_cast<int64_t>(i) * (p.N / 2)
+                                                                   : 2 * static_cast<int64_t>(slot) + i;
+        const T* row = static_cast<const T*>(p.weight) + min(r, static_cast<int64_t>(p.N) - 1) * p.K;
+#pragma unroll
+        for (int u = 0; u < kUnroll; ++u) {
+          const int cc = c + 32 * u;
+          if (cc < min(chunks, c - lane + per_slice)) asm volatile("prefetch.global.L2 [%0];" ::"l"(row + cc * 8));
+        }
+      }
+    }
+  }
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+  asm volatile("griddepcontrol.launch_dependents;");
 
   const T* x;
   int64_t ldx;
@@ -320,10 +335,22 @@ void launch(SkinnyParams p, cudaStream_t stream) {
     p.k_split *= 2;
   const int groups = kWarps / p.k_split;
   p.tiles = (p.slots + groups - 1) / groups;
-  const int grid = std::min(p.tiles, resident);
+  // Every block gets the same number of tiles (the last one fewer): with min(tiles, resident) blocks, 640 tiles on
+  // 528 blocks would take two rounds for a sixth of the blocks and leave the GPU idle in the second.
+  const int rounds = (p.tiles + resident - 1) / resident;
+  const int grid = (p.tiles + rounds - 1) / rounds;
   const int smem = NORM ? p.M * p.K * static_cast<int>(sizeof(T)) : 0;
-  skinny_linear_kernel<T, MAXM, NORM, EPI><<<grid, kThreads, smem, stream>>>(p);
-  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  cudaLaunchConfig_t config = {};
+  config.gridDim = dim3(static_cast<unsigned>(grid));
+  config.blockDim = dim3(kThreads);
+  config.dynamicSmemBytes = static_cast<size_t>(smem);
+  config.stream = stream;
+  cudaLaunchAttribute overlap[1];
+  overlap[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  overlap[0].val.programmaticStreamSerializationAllowed = 1;
+  config.attrs = overlap;
+  config.numAttrs = 1;
+  C10_CUDA_CHECK(cudaLaunchKernelEx(&config, skinny_linear_kernel<T, MAXM, NORM, EPI>, p));
 }
 
 template <typename T, int MAXM, bool NORM>
@@ -346,10 +373,10 @@ void launch_rows(bool norm, SkinnyEpilogue e, const SkinnyParams& p, cudaStream_
     else
       launch_epilogue<T, MAXM, false>(e, p, stream);
   };
+  static_assert(kSkinnyMaxRows <= 4, "instantiate the kernel for more rows");
   if (p.M <= 1) return go(std::integral_constant<int, 1>{});
   if (p.M <= 2) return go(std::integral_constant<int, 2>{});
-  if (p.M <= 4) return go(std::integral_constant<int, 4>{});
-  go(std::integral_constant<int, 8>{});
+  go(std::integral_constant<int, 4>{});
 }
 
 }  // namespace
