@@ -1,7 +1,7 @@
 // The CUDA skinny linear against its LibTorch reference on fresh random inputs: every epilogue, with and without
-// the LayerNorm prologue and the bias, M = 1..4 rows, odd N, a strided input (the dt projection reads a column slice
+// the LayerNorm prologue and the bias, M = 1 and 2 rows, odd N, a strided input (the dt projection reads a column slice
 // of x_proj's output), and K split across warps (small N) or not. Then the decode step's real shapes (SambaY
-// Phi-4-mini-flash) at M = 1, 2 and 4: parity against the reference on the GPU (cuBLAS), and RESULT lines with the
+// Phi-4-mini-flash) at M = 1 and 2: parity against the reference on the GPU (cuBLAS), and RESULT lines with the
 // kernel's time, the reference's, and the weight bytes per second against the copy bandwidth measured here.
 // Tolerances: both sides accumulate in float32 in different orders and round once to bfloat16, so outputs may be one
 // bfloat16 unit apart (2^-8 relative), more where the gate multiplies two rounded values.
@@ -77,7 +77,7 @@ TEST(KernelsGpuSkinnyLinear, MatchesReferenceOverTheGrid) {
   gpu_check::WorstRatio worst("skinny_linear grid");
   int cases = 0;
   for (int e = 0; e < 5; ++e) {
-    for (int64_t M : {1, 2, 3, 4}) {
+    for (int64_t M : {1, 2}) {
       for (bool norm : {false, true}) {
         for (bool bias : {false, true}) {
           // N = 96 / 2048: K split across warps or not; N = 7 (odd, store only: the halves need an even N).
@@ -97,7 +97,7 @@ TEST(KernelsGpuSkinnyLinear, MatchesReferenceOverTheGrid) {
     }
   }
   // A strided input: x is a column slice of a wider tensor (row stride 192, K 160), as the dt projection reads it.
-  for (int64_t M : {1, 3, 4}) {
+  for (int64_t M : {1, 2}) {
     Case c = make_case(M, 5120, 160, false, false, SkinnyEpilogue::store, 192);
     ASSERT_EQ(c.args.x.stride(0), 192);
     expect_matches(c, worst, "seed " + std::to_string(seed) + " strided x M=" + std::to_string(M));
@@ -150,7 +150,7 @@ TEST(KernelsGpuSkinnyLinear, RealShapesBandwidth) {
       {"mlp fc2", 2560, 10240, false, false, SkinnyEpilogue::add_to_residual, 0},
       {"lm_head", 200064, 2560, true, false, SkinnyEpilogue::store_float, 0},
   };
-  for (int64_t M : {1, 2, 4}) {
+  for (int64_t M : {1, 2}) {
     for (const Shape& s : shapes) {
       Case c = make_case(M, s.N, s.K, s.norm, s.bias, s.e, s.x_stride);
       const std::string what = "seed " + std::to_string(seed) + " " + s.name + " M=" + std::to_string(M);

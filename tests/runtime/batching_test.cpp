@@ -87,9 +87,11 @@ void expect_decode_steps_match(Model& model, std::vector<int64_t> slots, std::ve
 
 TEST_P(RuntimeBatching, DecodeStepEqualsPerSequenceReference) {
   auto model = tiny_model(GetParam(), "step");
-  // Three sequences (the skinny fused linears) in slots 3, 0, 2 with prompts of 5, 11 and 20 tokens.
+  // Two sequences (the skinny fused linears) in slots 3 and 0, then three in slots 3, 0, 2 (matrix products),
+  // with prompts of 5, 11 and 20 tokens.
+  expect_decode_steps_match(*model, {3, 0}, {5, 11}, 14);
   expect_decode_steps_match(*model, {3, 0, 2}, {5, 11, 20}, 14);
-  // Ten (past kSkinnyMaxRows: matrix products with the residual add folded into the next LayerNorm).
+  // Ten: the residual add folded into the next LayerNorm across many rows.
   expect_decode_steps_match(*model, {9, 0, 2, 4, 1, 3, 5, 6, 7, 8}, {5, 11, 20, 2, 9, 13, 1, 7, 16, 4}, 6);
 }
 

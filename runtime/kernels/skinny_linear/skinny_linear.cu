@@ -373,10 +373,9 @@ void launch_rows(bool norm, SkinnyEpilogue e, const SkinnyParams& p, cudaStream_
     else
       launch_epilogue<T, MAXM, false>(e, p, stream);
   };
-  static_assert(kSkinnyMaxRows <= 4, "instantiate the kernel for more rows");
+  static_assert(kSkinnyMaxRows <= 2, "instantiate the kernel for more rows");
   if (p.M <= 1) return go(std::integral_constant<int, 1>{});
-  if (p.M <= 2) return go(std::integral_constant<int, 2>{});
-  go(std::integral_constant<int, 4>{});
+  go(std::integral_constant<int, 2>{});
 }
 
 }  // namespace

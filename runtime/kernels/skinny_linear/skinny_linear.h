@@ -42,9 +42,9 @@ at::Tensor skinny_linear_ref(const SkinnyLinearArgs& args);
 // The CUDA kernel (defined only when built with CUDA); launched on the current stream, no host sync.
 at::Tensor skinny_linear_cuda(const SkinnyLinearArgs& args);
 
-// The most rows the kernel takes; more rows are a matrix product, which cuBLAS does better (measured on the H100:
-// at 8 rows the kernel's per-row FMAs make it slower than cuBLAS on every decode shape).
-inline constexpr int64_t kSkinnyMaxRows = 4;
+// The most rows the kernel takes; more rows are a matrix product, which cuBLAS does better (measured on the H100,
+// rbench bench SambaY at 2K: 4 sequences through the kernel decode 694 tok/s, 5 through cuBLAS 1,006 tok/s).
+inline constexpr int64_t kSkinnyMaxRows = 2;
 
 // Throws with the argument's name, expected and actual shape/dtype/device when the arguments do not fit.
 void check_skinny_linear_args(const SkinnyLinearArgs& args);
