@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "runtime/layers/flash_self_attention.h"
+
 namespace rbench::runtime::layers {
 
 namespace {
@@ -11,6 +13,7 @@ namespace {
 constexpr double kSubNormEps = 1e-5;
 
 struct Projected {
+  at::Tensor qkv;   // [B, L, (Hq [+ 2Hkv]) dh], the fused projection the views below read
   at::Tensor q;     // [B, Hq, L, dh]
   at::Tensor k, v;  // [B, Hkv, L, dh], undefined for query-only projections
 };
@@ -20,6 +23,7 @@ Projected project(const at::Tensor& x, const AttentionWeights& w) {
   const int64_t B = x.size(0), L = x.size(1), dh = w.head_dim, Hq = w.n_heads, Hkv = w.n_kv_heads;
   at::Tensor qkv = at::linear(x, w.wqkv, w.bqkv);                                  // [B, L, (Hq [+ 2Hkv]) dh]
   Projected p;
+  p.qkv = qkv;
   p.q = qkv.narrow(2, 0, Hq * dh).view({B, L, Hq, dh}).transpose(1, 2);           // [B, Hq, L, dh]
   if (qkv.size(2) > Hq * dh) {
     p.k = qkv.narrow(2, Hq * dh, Hkv * dh).view({B, L, Hkv, dh}).transpose(1, 2);          // [B, Hkv, L, dh]
@@ -28,11 +32,13 @@ Projected project(const at::Tensor& x, const AttentionWeights& w) {
   return p;
 }
 
-// One sequence's projection: q [Hq, L, dh] (a view), k and v [Hkv, L, dh] contiguous (they are stored).
+// One sequence's projection: qkv [L, width]; q [Hq, L, dh], k and v [Hkv, L, dh], all views of qkv (the caches
+// copy k and v where they store them).
 Projected project_one(const at::Tensor& x, const AttentionWeights& w) {
   Projected p = project(x.unsqueeze(0), w);
+  p.qkv = p.qkv.squeeze(0);
   p.q = p.q.squeeze(0);
-  if (p.k.defined()) p.k = p.k.squeeze(0).contiguous(), p.v = p.v.squeeze(0).contiguous();
+  if (p.k.defined()) p.k = p.k.squeeze(0), p.v = p.v.squeeze(0);
   return p;
 }
 
@@ -61,14 +67,24 @@ at::Tensor attend(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
     at::Tensor q1 = q.slice(1, 0, Hq, 2), q2 = q.slice(1, 1, Hq, 2);                // [B, P, L, dh]
     at::Tensor k1 = per_query(k.slice(1, 0, Hkv, 2)), k2 = per_query(k.slice(1, 1, Hkv, 2));  // [B, P, S, dh]
     at::Tensor va = per_query(v.slice(1, 0, Hkv, 2)), vb = per_query(v.slice(1, 1, Hkv, 2));  // [B, P, S, dh]
-    at::Tensor a1 = at::cat({sdpa(q1, k1, va, mask, dh), sdpa(q1, k1, vb, mask, dh)}, -1).to(at::kFloat);  // [B, P, L, 2dh]
-    at::Tensor a2 = at::cat({sdpa(q2, k2, va, mask, dh), sdpa(q2, k2, vb, mask, dh)}, -1).to(at::kFloat);
-    at::Tensor u = w.lambda_tensor.defined() ? a1 - w.lambda_tensor * a2 : a1 - w.lambda * a2;  // [B, P, L, 2dh]
-    at::Tensor normed = (u * at::rsqrt(u.pow(2).mean(-1, true) + kSubNormEps)).to(q.scalar_type());
-    at::Tensor o = normed * w.subln * (1.0 - w.lambda_init);                         // [B, P, L, 2dh]
+    at::Tensor a1 = at::cat({sdpa(q1, k1, va, mask, dh), sdpa(q1, k1, vb, mask, dh)}, -1);  // [B, P, L, 2dh]
+    at::Tensor a2 = at::cat({sdpa(q2, k2, va, mask, dh), sdpa(q2, k2, vb, mask, dh)}, -1);
+    at::Tensor o = differential_heads(a1, a2, w, q.scalar_type());                   // [B, P, L, 2dh]
     heads = o.transpose(1, 2).reshape({B, L, Hq * dh});  // pair i -> columns [2dh i, 2dh (i+1))
   }
   return at::linear(heads, w.out_w, w.out_b);
+}
+
+// The masked core of a sliding-window chunk: its queries over [the ring's W entries ; the chunk's own L keys], each
+// key visible when it is filled, not in the future and within the window. Returns [L, D].
+at::Tensor attend_over_ring(const Projected& p, const AttentionWeights& w, const WindowKv& ring,
+                            const at::Tensor& q_pos) {
+  at::Tensor keys = at::cat({ring.k, p.k}, 1);                                      // [Hkv, W + L, dh]
+  at::Tensor values = at::cat({ring.v, p.v}, 1);
+  at::Tensor k_pos = at::cat({ring.positions, q_pos}, 0);                          // [W + L]
+  at::Tensor qp = q_pos.unsqueeze(1), kp = k_pos.unsqueeze(0);
+  at::Tensor mask = (kp >= 0) & (kp <= qp) & (kp > qp - ring.window);              // [L, W + L]
+  return attend(p.q.unsqueeze(0), keys.unsqueeze(0), values.unsqueeze(0), mask, w).squeeze(0);
 }
 
 // Causal mask over positions 0 .. T-1 (true = visible), optionally limited to the last `window` positions.
@@ -80,6 +96,17 @@ at::Tensor causal_mask(int64_t T, const at::Device& device, int64_t window = 0) 
 }
 
 }  // namespace
+
+at::Tensor differential_heads(const at::Tensor& a1, const at::Tensor& a2, const AttentionWeights& w,
+                              at::ScalarType compute) {
+  const at::Tensor a1f = a1.to(at::kFloat), a2f = a2.to(at::kFloat);
+  const at::Tensor u =
+      w.lambda_tensor.defined() ? a1f - w.lambda_tensor * a2f : at::sub(a1f, a2f, w.lambda);  // [..., 2dh]
+  // On the GPU LibTorch's fused RMSNorm is one launch instead of five; the CPU keeps the explicit form.
+  const at::Tensor rms = u.is_cuda() ? at::rms_norm(u, {u.size(-1)}, std::nullopt, kSubNormEps)
+                                     : u * at::rsqrt(u.pow(2).mean(-1, true) + kSubNormEps);
+  return rms.to(compute) * w.subln * (1.0 - w.lambda_init);  // rounded before the weight (spec 4.5)
+}
 
 double differential_lambda_init(int64_t layer_index) {
   return 0.8 - 0.6 * std::exp(-0.3 * static_cast<double>(layer_index));
@@ -95,12 +122,13 @@ at::Tensor sliding_attention(const at::Tensor& x, const AttentionWeights& w, Win
   Projected p = project_one(x, w);
   const auto long_opts = at::TensorOptions().dtype(at::kLong).device(x.device());
   at::Tensor q_pos = at::arange(pos0, pos0 + L, long_opts);                         // [L]
-  at::Tensor keys = at::cat({ring.k, p.k}, 1);                                      // [Hkv, W + L, dh]
-  at::Tensor values = at::cat({ring.v, p.v}, 1);
-  at::Tensor k_pos = at::cat({ring.positions, q_pos}, 0);                          // [W + L]
-  at::Tensor qp = q_pos.unsqueeze(1), kp = k_pos.unsqueeze(0);
-  at::Tensor mask = (kp >= 0) & (kp <= qp) & (kp > qp - ring.window);              // [L, W + L]
-  at::Tensor out = attend(p.q.unsqueeze(0), keys.unsqueeze(0), values.unsqueeze(0), mask, w).squeeze(0);
+  at::Tensor out;
+  if (pos0 == 0 && flash_self_attention_applies(p.qkv, w)) {
+    // A fresh sequence: the ring is empty, so the chunk attends to itself alone.
+    out = at::linear(flash_self_attention(p.qkv, w, ring.window), w.out_w, w.out_b);
+  } else {
+    out = attend_over_ring(p, w, ring, q_pos);
+  }
   // Keep the newest `window` tokens: slot = position % window.
   const int64_t keep = std::min(L, ring.window);
   at::Tensor kept_pos = q_pos.narrow(0, L - keep, keep);
@@ -115,6 +143,10 @@ at::Tensor full_attention(const at::Tensor& x, const AttentionWeights& w, Shared
   const int64_t L = x.size(0);
   Projected p = project_one(x, w);
   cache.append(p.k, p.v);
+  if (pos0 == 0 && flash_self_attention_applies(p.qkv, w)) {
+    // A fresh sequence: the cache holds exactly this chunk's keys.
+    return at::linear(flash_self_attention(p.qkv, w, 0), w.out_w, w.out_b);
+  }
   at::Tensor mask;
   if (L > 1) {
     const auto long_opts = at::TensorOptions().dtype(at::kLong).device(x.device());

@@ -5,7 +5,8 @@
 // No positional encoding: order enters only through the masks, built from absolute positions.
 // Two forms share one projection and one attention core: the per-sequence forms ([L, D], reading and writing the
 // decoding state) that the engine runs, and the batched sequence forms ([B, T, D] from an empty state, no in-place
-// writes, differentiable in every weight) that training runs.
+// writes, differentiable in every weight) that training runs. On the GPU a sequence's first chunk takes the
+// FlashAttention core of layers/flash_self_attention.h instead of the masked one.
 #pragma once
 
 #include <ATen/ATen.h>
@@ -27,6 +28,11 @@ struct AttentionWeights {
 };
 
 double differential_lambda_init(int64_t layer_index);
+
+// The differential combine of a layer's two branches, a1 and a2 [..., 2 dh] (any leading layout): u = a1 - lambda a2
+// in float32, RMS-normalised over the last dim, rounded to `compute`, times subln (1 - lambda_init).
+at::Tensor differential_heads(const at::Tensor& a1, const at::Tensor& a2, const AttentionWeights& w,
+                              at::ScalarType compute);
 
 // exp(q1 . k1) - exp(q2 . k2) + lambda_init as a 0-dim tensor in the dtype of the vectors (differentiable).
 at::Tensor differential_lambda(const at::Tensor& q1, const at::Tensor& k1, const at::Tensor& q2, const at::Tensor& k2,

@@ -6,6 +6,7 @@
 #include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
 #include "runtime/kernels/selective_scan/selective_scan.h"
 #include "runtime/kernels/selective_state_update/selective_state_update.h"
+#include "runtime/kernels/silu_gate/silu_gate.h"
 #include "runtime/layers/sequence_scan.h"
 
 namespace rbench::runtime::layers {
@@ -61,14 +62,24 @@ MambaOutput mamba_mixer(const at::Tensor& x, const MambaWeights& w, MambaState& 
     return finish(y, z, w, cd, export_memory);
   }
 
-  // Causal depthwise conv over [previous d_conv-1 inputs, this chunk] + SiLU, in float32 (a CUDA kernel on the GPU).
-  at::Tensor xc = kernels::causal_conv1d(state.conv, xs, w.conv_weight, w.conv_bias, true).to(cd);  // [L, d_inner]
-
-  auto [dt, B, C] = ssm_inputs(xc, w, cd);                    // [L, d_inner], [L, N], [L, N]
-  at::Tensor xf = xc.to(at::kFloat);
-
-  at::Tensor y = kernels::selective_scan(xf, dt, w.A, B, C, w.D, state.ssm);  // [L, d_inner] float32
-  return finish(y, z, w, cd, export_memory);
+  // Prefill. Every kernel takes the compute-dtype projections as they come (column slices included) and widens them
+  // on load; the conv and the scan compute in float32 and round their outputs once to the compute dtype, which is
+  // where the float32 formulation (ssm_inputs and finish, kept for decode and training) rounds them too.
+  const int64_t N = w.A.size(1), R = w.dt_proj.size(1);
+  const at::Tensor xc = kernels::causal_conv1d(state.conv, xs, w.conv_weight, w.conv_bias, true);  // [L, d_inner]
+  const at::Tensor dbc = at::linear(xc, w.x_proj);                                  // [L, R + 2N]
+  const at::Tensor dt = at::linear(dbc.narrow(1, 0, R), w.dt_proj);                // [L, d_inner], before bias
+  const at::Tensor B = dbc.narrow(1, R, N), C = dbc.narrow(1, R + N, N);           // [L, N] column slices
+  MambaOutput result;
+  if (export_memory) {
+    // The memory layer's scan output, before the gate, is what the GMUs read (spec 4.4 step 8).
+    result.memory = kernels::selective_scan(xc, dt, w.A, B, C, w.D, state.ssm, at::Tensor(), w.dt_bias, true);
+    result.out = at::linear(kernels::silu_gate(z, result.memory), w.out_proj);     // [L, D]
+  } else {
+    const at::Tensor y = kernels::selective_scan(xc, dt, w.A, B, C, w.D, state.ssm, z, w.dt_bias, true);  // gated
+    result.out = at::linear(y, w.out_proj);                                         // [L, D]
+  }
+  return result;
 }
 
 MambaOutput mamba_mixer_sequence(const at::Tensor& x, const MambaWeights& w, bool export_memory) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "runtime/kernels/add_layer_norm/add_layer_norm.h"
 #include "runtime/models/sambay_layer_weights.h"
 #include "runtime/models/sambay_model.h"
 
@@ -101,24 +102,28 @@ at::Tensor SambaYModel::forward(SequenceState& state, const at::Tensor& ids, Log
   at::Tensor residual = at::embedding(embed_, tokens).to(at::kFloat);              // [L, D] float32 stream
   at::Tensor q_positions = at::arange(pos0, pos0 + L, tokens.options());          // [L]
   at::Tensor memory;                                                              // [L, d_inner] from the memory layer
+  // Each residual add is fused with the LayerNorm that reads its result (kernels/add_layer_norm: in place on the
+  // float32 stream, the normed rows in the compute dtype), so h is always the next block's input.
+  at::Tensor h = kernels::add_layer_norm(residual, at::Tensor(), layers_[0].norm1.weight, layers_[0].norm1.bias,
+                                         config_.norm_eps, compute_);             // [L, D]
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     if (static_cast<int64_t>(i) == first_cross_layer_ && wanted != LogitsWanted::all) {
       if (wanted == LogitsWanted::none) break;  // the cross-decoder keeps no state: nothing to do
-      residual = residual.narrow(0, L - 1, 1);
+      residual = residual.narrow(0, L - 1, 1);                                    // rows are contiguous
+      h = h.narrow(0, L - 1, 1);
       q_positions = q_positions.narrow(0, L - 1, 1);
       if (memory.defined()) memory = memory.narrow(0, L - 1, 1);
     }
     Layer& layer = layers_[i];
-    at::Tensor mixed = mix(layer, i, layers::layer_norm(residual.to(compute_), layer.norm1, config_.norm_eps), state,
-                           pos0, q_positions, memory);
-    residual = residual + mixed.to(at::kFloat);
-    residual = residual + layers::gated_mlp(layers::layer_norm(residual.to(compute_), layer.norm2, config_.norm_eps),
-                                            layer.mlp).to(at::kFloat);
+    const at::Tensor mixed = mix(layer, i, h, state, pos0, q_positions, memory);
+    h = kernels::add_layer_norm(residual, mixed, layer.norm2.weight, layer.norm2.bias, config_.norm_eps, compute_);
+    const layers::LayerNormWeights& next = i + 1 < layers_.size() ? layers_[i + 1].norm1 : final_norm_;
+    h = kernels::add_layer_norm(residual, layers::gated_mlp(h, layer.mlp), next.weight, next.bias, config_.norm_eps,
+                                compute_);
   }
   state.advance(L);
   if (wanted == LogitsWanted::none) return {};
-  if (wanted == LogitsWanted::last && residual.size(0) > 1) residual = residual.narrow(0, residual.size(0) - 1, 1);
-  at::Tensor h = layers::layer_norm(residual.to(compute_), final_norm_, config_.norm_eps);
+  if (wanted == LogitsWanted::last && h.size(0) > 1) h = h.narrow(0, h.size(0) - 1, 1);
   return at::linear(h, lm_head_).to(at::kFloat);
 }
 

@@ -1,9 +1,9 @@
 // CUDA prefill causal conv; the math and shapes are in causal_conv1d.h, the oracle is causal_conv1d_ref.cpp.
 // One thread per (channel, run of kSteps time steps): it loads the W-1 inputs before its run (from conv_state or x),
 // then slides a register window down the run, one new input per output. Neighbouring threads take neighbouring
-// channels, so every load and store is coalesced; x is read (1 + (W-1)/kSteps) times, the float32 output written
-// once. The state update is race-free in place: only the first run of a channel reads conv_state (kSteps >= W-1), and
-// that same thread writes the new state after its reads.
+// channels, so every load and store is coalesced; x is read (1 + (W-1)/kSteps) times, the output (computed in
+// float32, rounded to x's dtype) written once. The state update is race-free in place: only the first run of a
+// channel reads conv_state (kSteps >= W-1), and that same thread writes the new state after its reads.
 #include <ATen/Dispatch.h>
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -23,7 +23,6 @@ static_assert(kSteps >= kMaxWidth - 1, "only the first run of a channel may read
 struct ConvArgs {
   const float* weight;          // [d, W]
   const float* bias;            // [d] or null
-  float* out;                   // [L, d]
   int64_t L, d, x_stride;
   int width;
   bool silu;
@@ -37,7 +36,7 @@ __device__ __forceinline__ float padded_input(const T* state, const T* x, const 
 }
 
 template <typename T>
-__global__ void __launch_bounds__(kThreads) causal_conv1d_kernel(ConvArgs a, T* state, const T* x) {
+__global__ void __launch_bounds__(kThreads) causal_conv1d_kernel(ConvArgs a, T* state, const T* x, T* out) {
   const int64_t c = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x;
   const int64_t t0 = static_cast<int64_t>(blockIdx.y) * kSteps;
   if (c >= a.d) return;
@@ -63,7 +62,7 @@ __global__ void __launch_bounds__(kThreads) causal_conv1d_kernel(ConvArgs a, T* 
 #pragma unroll
     for (int j = 0; j < kMaxWidth; ++j) acc += win[j] * w[j];
     if (a.silu) acc = acc / (1.f + expf(-acc));
-    a.out[t * a.d + c] = acc;
+    out[t * a.d + c] = T(acc);
 #pragma unroll
     for (int j = 0; j < kMaxWidth - 1; ++j) {
       if (j >= lead) win[j] = win[j + 1];  // the unused taps stay 0 (0 * inf would be NaN)
@@ -92,16 +91,16 @@ at::Tensor causal_conv1d_cuda(at::Tensor& conv_state, const at::Tensor& x, const
   const at::Tensor xc = (x.size(1) <= 1 || x.stride(1) == 1) ? x : x.contiguous();  // rows contiguous
   const at::Tensor wc = weight.contiguous();
   const at::Tensor bc = bias.defined() ? bias.contiguous() : bias;
-  at::Tensor out = at::empty({L, d}, x.options().dtype(at::kFloat));  // [L, d]
+  at::Tensor out = at::empty({L, d}, x.options());  // [L, d] in x's dtype
   if (L == 0 || d == 0) return out;
-  const ConvArgs a{wc.data_ptr<float>(), bc.defined() ? bc.data_ptr<float>() : nullptr, out.data_ptr<float>(), L, d,
-                   xc.stride(0), width, silu};
+  const ConvArgs a{wc.data_ptr<float>(), bc.defined() ? bc.data_ptr<float>() : nullptr, L, d, xc.stride(0), width,
+                   silu};
   const dim3 grid(static_cast<unsigned>((d + kThreads - 1) / kThreads),
                   static_cast<unsigned>((L + kSteps - 1) / kSteps));  // (channel blocks, runs of kSteps)
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream();
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kBFloat16, at::kHalf, x.scalar_type(), "causal_conv1d_cuda", [&] {
     causal_conv1d_kernel<scalar_t><<<grid, kThreads, 0, stream>>>(a, conv_state.data_ptr<scalar_t>(),
-                                                                   xc.data_ptr<scalar_t>());
+                                                                   xc.data_ptr<scalar_t>(), out.data_ptr<scalar_t>());
     C10_CUDA_KERNEL_LAUNCH_CHECK();
   });
   return out;

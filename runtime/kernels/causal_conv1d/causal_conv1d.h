@@ -6,7 +6,8 @@
 // This is mamba_mixer's at::conv1d over the padded window with groups = d, computed in float32.
 // Shapes: conv_state [W-1, d] contiguous and x [L, d] in one dtype (float32, bfloat16 or float16; x's rows may be
 // strided, e.g. a column slice of the in_proj output, as long as each row is contiguous); weight [d, W] float32
-// (tap W-1 multiplies the newest input), bias [d] float32 (optional). Returns out [L, d] float32.
+// (tap W-1 multiplies the newest input), bias [d] float32 (optional). Returns out [L, d] in x's dtype, computed in
+// float32 and rounded once (what the mixer feeds x_proj and the scan).
 // causal_conv1d dispatches CUDA tensors to the kernel (when built with CUDA, W <= 8) and CPU tensors to
 // causal_conv1d_ref, the plain LibTorch oracle with the same signature. The one-token decode step is
 // kernels/causal_conv1d_update.

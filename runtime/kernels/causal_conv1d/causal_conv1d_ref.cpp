@@ -8,7 +8,7 @@ at::Tensor causal_conv1d_ref(at::Tensor& conv_state, const at::Tensor& x, const 
                              const at::Tensor& bias, bool silu) {
   check_causal_conv1d_args(conv_state, x, weight, bias);
   const int64_t L = x.size(0), kept = conv_state.size(0), d = conv_state.size(1);
-  if (L == 0) return at::empty({0, d}, x.options().dtype(at::kFloat));       // nothing new: the state stays
+  if (L == 0) return at::empty({0, d}, x.options());                        // nothing new: the state stays
   const at::Tensor padded = at::cat({conv_state, x}, 0);                   // [W-1+L, d]
   conv_state.copy_(padded.narrow(0, L, kept));
   const at::Tensor conv = at::conv1d(padded.to(at::kFloat).t().unsqueeze(0),  // [1, d, W-1+L]
@@ -16,7 +16,7 @@ at::Tensor causal_conv1d_ref(at::Tensor& conv_state, const at::Tensor& x, const 
                                      at::IntArrayRef{1}, d);                  // [1, d, L]
   at::Tensor out = conv.squeeze(0).t();                                      // [L, d]
   if (silu) out = at::silu(out);
-  return out.contiguous();
+  return out.to(x.scalar_type()).contiguous();                               // rounded once to x's dtype
 }
 
 }  // namespace rbench::runtime::kernels

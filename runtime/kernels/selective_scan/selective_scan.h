@@ -5,7 +5,8 @@
 // Shapes: x, dt, z [L, d_inner]; B, C [L, N] (x, dt, z, B, C share one dtype: float32, bfloat16 or float16; rows may be
 // strided, e.g. column slices of one projection output, as long as each row is contiguous); A [d_inner, N],
 // D [d_inner], dt_bias [d_inner] float32; state [d_inner, N] float32 contiguous, enters as h_{-1} and leaves as
-// h_{L-1}. Returns y [L, d_inner] float32.
+// h_{L-1}. Returns y [L, d_inner] in x's dtype: computed in float32 and rounded once (the inputs are widened on load,
+// so callers pass the compute-dtype projections as they come).
 // selective_scan dispatches: CUDA tensors go to the kernel (when built with CUDA, N <= 64), CPU tensors to
 // selective_scan_ref, the plain LibTorch oracle with the same signature.
 #pragma once

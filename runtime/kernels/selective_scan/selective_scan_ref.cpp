@@ -39,7 +39,7 @@ at::Tensor selective_scan_ref(const at::Tensor& x, const at::Tensor& dt, const a
   at::Tensor y = ys.empty() ? at::empty({0, state.size(0)}, state.options())
                             : (ys.size() == 1 ? ys[0] : at::cat(ys, 0));  // [L, d]
   if (z.defined()) y = y * at::silu(z.to(at::kFloat));
-  return y;
+  return y.to(x.scalar_type());
 }
 
 }  // namespace rbench::runtime::kernels
