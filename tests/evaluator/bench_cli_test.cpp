@@ -1,7 +1,8 @@
 // `rbench bench --db` through the real binary on a tiny random SambaY (CPU, prompt 16 + 8 generated): each bench
 // becomes a run of suite "bench" with its command line, its prefill and decode throughput rows and its bench row;
 // --json still prints exactly one JSON line on stdout, the one stored; `rbench runs`, `rbench show` and
-// `rbench export` read the database; a checkpoint benched with --model is recorded by its path and hashes.
+// `rbench export` read the database; a checkpoint benched with --model is recorded by its path and hashes, the
+// model row an evaluation of it (`rbench run`) then shares.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -140,6 +141,24 @@ TEST(EvaluatorBenchCli, BenchRunsAreStoredAndReadBackByRunsShowAndExport) {
   }
   const auto exported = run_command({rbench_bin(), "export", "--db", db_path, "--format", "json"});
   EXPECT_TRUE(nlohmann::json::parse(exported.output)["rows"].empty()) << "bench runs are not leaderboard rows";
+
+  // An evaluation of the same checkpoint shares the bench's model row (same sha256s as the engine computes), and
+  // the leaderboard holds that evaluation, not the newer-or-older bench runs.
+  const auto evaluated = run_command({rbench_bin(), "run", "--model", model, "--suite", "smoke", "--max-tokens", "4",
+                                      "--data-dir", e2e::env_or_throw("RBENCH_TEST_DATA"), "--db", db_path});
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.output;
+  {
+    results::Database db(db_path);
+    const auto runs = db.list_runs();
+    ASSERT_EQ(runs.size(), 4u);
+    EXPECT_EQ(runs[3].suite, "smoke");
+    EXPECT_EQ(runs[3].model_id, runs[2].model_id);
+    EXPECT_EQ(db.list_models().size(), 2u);
+  }
+  const auto board = nlohmann::json::parse(
+      run_command({rbench_bin(), "export", "--db", db_path, "--format", "json"}).output);
+  ASSERT_EQ(board["rows"].size(), 1u) << board.dump(2);
+  EXPECT_EQ(board["rows"][0]["run"]["suite"], "smoke") << board.dump(2);
 }
 
 }  // namespace
