@@ -52,10 +52,13 @@ at::Tensor flash_self_attention(const at::Tensor& qkv, const AttentionWeights& w
   const at::Tensor q1 = qp.select(3, 0), q2 = qp.select(3, 1);                    // [1, L, P, dh]
   const at::Tensor k1 = kp.select(3, 0), k2 = kp.select(3, 1);                    // [1, L, G, dh]
   const at::Tensor va = vp.select(3, 0), vb = vp.select(3, 1);                    // [1, L, G, dh]
-  const at::Tensor a1 = at::cat({flash_causal(q1, k1, va, window, scale), flash_causal(q1, k1, vb, window, scale)},
-                                -1)[0];                                             // [L, P, 2dh]
-  const at::Tensor a2 = at::cat({flash_causal(q2, k2, va, window, scale), flash_causal(q2, k2, vb, window, scale)},
-                                -1)[0];
+  // One concatenation and one widening for both branches: [a1 | a2] = [q1 va | q1 vb | q2 va | q2 vb], [L, P, 4dh].
+  const auto attend = [&](const at::Tensor& qh, const at::Tensor& kh, const at::Tensor& vh) {
+    return flash_causal(qh, kh, vh, window, scale);                                 // [1, L, P, dh]
+  };
+  const at::Tensor branches =
+      at::cat({attend(q1, k1, va), attend(q1, k1, vb), attend(q2, k2, va), attend(q2, k2, vb)}, -1)[0].to(at::kFloat);
+  const at::Tensor a1 = branches.narrow(-1, 0, 2 * dh), a2 = branches.narrow(-1, 2 * dh, 2 * dh);  // [L, P, 2dh]
   return differential_heads(a1, a2, w, qkv.scalar_type()).reshape({L, Hq * dh});  // pair i -> [2dh i, 2dh (i+1))
 }
 
