@@ -75,7 +75,8 @@ std::vector<std::string> fingerprint(const GiNaC::ex& e, const std::vector<GiNaC
   for (int point = 0; point < kFingerprintPoints; ++point) {
     GiNaC::exmap at;
     for (std::size_t i = 0; i < symbols.size(); ++i) at[symbols[i]] = fingerprint_point(point, static_cast<int>(i));
-    values.push_back(print_value(e.subs(at)));
+    const auto value = substitute_bounded(e, at);
+    values.push_back(value ? print_value(*value) : "?");
   }
   return values;
 }
@@ -115,7 +116,9 @@ std::string print_equation(const Node& left, const Node& right) {
   for (int point = 0; point < kFingerprintPoints; ++point) {
     GiNaC::exmap at;
     for (std::size_t i = 0; i < symbols.size(); ++i) at[symbols[i]] = fingerprint_point(point, static_cast<int>(i));
-    const GiNaC::ex scale = difference.subs(at).evalf();
+    const auto difference_at = substitute_bounded(difference, at);
+    if (!difference_at) continue;
+    const GiNaC::ex scale = difference_at->evalf();
     if (!GiNaC::is_a<GiNaC::numeric>(scale) || scale.is_zero()) continue;
     const std::vector<std::string> values = fingerprint(difference / scale, symbols);
     for (std::size_t i = 0; i < values.size(); ++i) out += (i == 0 ? ":" : ";") + values[i];

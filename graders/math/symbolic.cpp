@@ -59,6 +59,54 @@ void check_float_magnitude(const GiNaC::ex& base, const GiNaC::ex& exponent) {
 
 }  // namespace
 
+namespace {
+
+struct PowerTooLarge {};
+
+// Substitutes bottom-up and checks each power's magnitude once its base and exponent are numbers.
+class BoundedSubstitution : public GiNaC::map_function {
+ public:
+  explicit BoundedSubstitution(const GiNaC::exmap& values) : values_(values) {}
+
+  GiNaC::ex operator()(const GiNaC::ex& e) override {
+    if (GiNaC::is_a<GiNaC::symbol>(e)) {
+      const auto found = values_.find(e);
+      return found == values_.end() ? e : found->second;
+    }
+    if (GiNaC::is_a<GiNaC::power>(e)) {
+      const GiNaC::ex base = (*this)(e.op(0)), exponent = (*this)(e.op(1));
+      check(magnitude(base), magnitude(exponent));
+      return GiNaC::pow(base, exponent);
+    }
+    if (GiNaC::is_the_function<GiNaC::exp_SERIAL>(e)) {
+      const GiNaC::ex argument = (*this)(e.op(0));
+      check(std::optional<double>(std::exp(1.0)), magnitude(GiNaC::real_part(argument)));
+      return GiNaC::exp(argument);
+    }
+    return e.map(*this);
+  }
+
+ private:
+  static void check(std::optional<double> base, std::optional<double> exponent) {
+    if (!base || !exponent) return;  // still symbolic (a symbol without a value): nothing is evaluated
+    if (!std::isfinite(*base) || !std::isfinite(*exponent)) throw PowerTooLarge{};
+    if (*base != 0.0 && *exponent * std::abs(std::log2(*base)) > kMaxFloatBits) throw PowerTooLarge{};
+  }
+
+  const GiNaC::exmap& values_;
+};
+
+}  // namespace
+
+std::optional<GiNaC::ex> substitute_bounded(const GiNaC::ex& e, const GiNaC::exmap& values) {
+  BoundedSubstitution substitute(values);
+  try {
+    return substitute(e);
+  } catch (const PowerTooLarge&) {
+    return std::nullopt;
+  }
+}
+
 GiNaC::ex SymbolicConverter::symbol_named(const std::string& name) {
   auto found = symbols_.find(name);
   if (found == symbols_.end()) found = symbols_.emplace(name, GiNaC::symbol(name)).first;

@@ -3,11 +3,13 @@
 // extracted answer are equal exactly when the grader calls them equivalent, outside the documented exceptions.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <iostream>
 #include <map>
 
 #include "graders/grade.h"
 #include "graders/math/canonical_form.h"
+#include "graders/math/equivalence.h"
 #include "tests/graders/test_support.h"
 
 namespace rbench::graders {
@@ -107,6 +109,25 @@ TEST(GradersCanonical, EqualExactlyWhenTheGraderSaysEquivalentOnTheLabelledSet) 
             << " do differ from the grader\n";
   EXPECT_GE(checked, 150);
   EXPECT_EQ(mismatched, 0) << "of " << checked << " cases (" << excepted << " documented exceptions skipped)";
+}
+
+}  // namespace
+}  // namespace rbench::graders
+
+namespace rbench::graders {
+namespace {
+
+// A tower of symbolic exponents is bounded where it is evaluated, at the sample points: 2^{2^{2^{4x}}} at x = 3 would
+// be a number of 2^{4096} bits (a fuzzing input, 2^{2^{2^{4je}1}}u~, made CLN allocate 1.15 GB). Such points are
+// skipped; ordinary double exponentials still compare.
+TEST(GradersCanonical, SymbolicPowerTowersStayBoundedAtSamplePoints) {
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(math::compare_math_answers("2^{2^n}+1", "1+2^{2^{n}}").equivalent);
+  EXPECT_FALSE(math::compare_math_answers("2^{2^{2^{4x}}}", "2^{2^{2^{4x}}}+1").equivalent);
+  EXPECT_FALSE(math::compare_math_answers("2^{2^{2^{4je}1}}u", "3").equivalent);
+  (void)math::canonical_math_answer("2^{2^{2^{4je}1}}u~");
+  (void)math::canonical_math_answer("e^{e^{e^{4x}}}");
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), 20.0);
 }
 
 }  // namespace
