@@ -21,10 +21,10 @@ constexpr long kMaxSymbolicExponent = 200;
 // Largest magnitude (log2) a power evaluated in floating point may have.
 constexpr double kMaxFloatBits = 1e6;
 
-// e with its symbols replaced by `values`, or none when a power (or exp) on the way would exceed 2^kMaxFloatBits
-// in magnitude: the sample points of a comparison must not build numbers of billions of bits (2^{2^{2^{4x}}} at
-// x = 3 is 2^{2^{4096}}; found by fuzzing: a 1 GB integer in CLN). The converter bounds numeric powers as it builds
-// them; symbolic ones are bounded here, bottom-up, once their values are known.
+// e with its symbols replaced by `values`, or none when a power, or exp, sin, cosh... of an argument, on the way
+// would exceed 2^kMaxFloatBits in magnitude: the sample points of a comparison must not build numbers of billions
+// of bits (2^{2^{2^{4x}}} at x = 3 is 2^{2^{4096}}; found by fuzzing: a 1 GB integer in CLN). The converter bounds
+// numeric powers as it builds them; symbolic ones are bounded here, bottom-up, once their values are known.
 std::optional<GiNaC::ex> substitute_bounded(const GiNaC::ex& e, const GiNaC::exmap& values);
 
 class SymbolicConverter {

@@ -127,6 +127,9 @@ TEST(GradersCanonical, SymbolicPowerTowersStayBoundedAtSamplePoints) {
   EXPECT_FALSE(math::compare_math_answers("2^{2^{2^{4je}1}}u", "3").equivalent);
   (void)math::canonical_math_answer("2^{2^{2^{4je}1}}u~");
   (void)math::canonical_math_answer("e^{e^{e^{4x}}}");
+  // sin(sin(8 i b^8 ...)): sin of a large imaginary argument is e^{|z|}, then its sine a huge range reduction.
+  EXPECT_FALSE(math::compare_math_answers("\\sin\\sin4nbbbbbbbbNGiNaC2", "1").equivalent);
+  (void)math::canonical_math_answer("\\sin\\sin4nbbbbbbbbNGiNaC2");
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), 20.0);
 }
 
