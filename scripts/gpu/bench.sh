@@ -5,7 +5,8 @@
 # setting into $1 (default bench-gpu.jsonl) and on stdout, each with its setting name, command, GPU and date; a
 # setting that fails or runs out of time leaves a line with "error" and the table goes on. The last line
 # ("setting": "summary") holds the issue's targets and ratios. Needs a build from scripts/gpu/build.sh.
-# Environment: RBENCH_GPU_BUILD (default build-gpu), RBENCH_GPU_PREFIX, RBENCH_BENCH_BUDGET (seconds for the
+# Environment: RBENCH_GPU_BUILD (default build-gpu), RBENCH_GPU_PREFIX, RBENCH_BENCH_DB (results database to
+# store the runs in), RBENCH_BENCH_BUDGET (seconds for the
 # whole table, default 570), RBENCH_BENCH_VALIDATE_GEN (generated tokens of the end-to-end validation run,
 # default 2048: a complete 2K + 2K run at the largest concurrency; 4096 takes about twice as long).
 #
@@ -97,6 +98,8 @@ PY
 }
 
 bench=("$rbench" bench --random-weights --device cuda --json)
+# RBENCH_BENCH_DB=FILE: also store every rbench setting as a bench run of that results database (rbench bench --db).
+if [ -n "${RBENCH_BENCH_DB:-}" ]; then bench+=(--db "$RBENCH_BENCH_DB"); fi
 # Extra flags for the Phi3 settings, e.g. RBENCH_BENCH_PHI3_FLAGS=--no-graphs while Phi3 has no batched decode step
 # (the per-sequence default reads positions on the host, which a CUDA graph cannot capture).
 read -r -a phi3_flags <<< "${RBENCH_BENCH_PHI3_FLAGS:-}"
