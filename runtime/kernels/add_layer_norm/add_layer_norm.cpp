@@ -2,24 +2,18 @@
 // see add_layer_norm.h.
 #include "runtime/kernels/add_layer_norm/add_layer_norm.h"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include "runtime/kernels/tensor_checks.h"
 
 namespace rbench::runtime::kernels {
 
 namespace {
 
-std::string describe(const at::Tensor& t) {
-  if (!t.defined()) return "undefined";
-  std::ostringstream s;
-  s << t.sizes() << " " << at::toString(t.scalar_type()) << " on " << t.device();
-  return s.str();
-}
-
 [[noreturn]] void fail(const char* name, const std::string& expected, const at::Tensor& got) {
   throw std::invalid_argument(std::string("add_layer_norm: tensor '") + name + "': expected " + expected + ", got " +
-                              describe(got));
+                              describe_tensor(got));
 }
 
 bool is_float_type(at::ScalarType t) { return t == at::kFloat || t == at::kBFloat16 || t == at::kHalf; }

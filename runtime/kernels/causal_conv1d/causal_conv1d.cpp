@@ -2,24 +2,18 @@
 // see causal_conv1d.h.
 #include "runtime/kernels/causal_conv1d/causal_conv1d.h"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include "runtime/kernels/tensor_checks.h"
 
 namespace rbench::runtime::kernels {
 
 namespace {
 
-std::string describe(const at::Tensor& t) {
-  if (!t.defined()) return "undefined";
-  std::ostringstream s;
-  s << t.sizes() << " " << at::toString(t.scalar_type()) << " on " << t.device();
-  return s.str();
-}
-
 [[noreturn]] void fail(const char* name, const std::string& expected, const at::Tensor& got) {
   throw std::invalid_argument(std::string("causal_conv1d: tensor '") + name + "': expected " + expected + ", got " +
-                              describe(got));
+                              describe_tensor(got));
 }
 
 }  // namespace
@@ -36,7 +30,7 @@ void check_causal_conv1d_args(const at::Tensor& conv_state, const at::Tensor& x,
   const int64_t kept = conv_state.size(0), d = conv_state.size(1);
   const auto same_place = [&](const at::Tensor& t) { return t.device() == conv_state.device(); };
   if (!x.defined() || x.dim() != 2 || x.size(1) != d || x.scalar_type() != io || !same_place(x)) {
-    fail("x", "[L, " + std::to_string(d) + "] like conv_state (" + describe(conv_state) + ")", x);
+    fail("x", "[L, " + std::to_string(d) + "] like conv_state (" + describe_tensor(conv_state) + ")", x);
   }
   if (!weight.defined() || weight.sizes() != at::IntArrayRef{d, kept + 1} || weight.scalar_type() != at::kFloat ||
       !same_place(weight)) {

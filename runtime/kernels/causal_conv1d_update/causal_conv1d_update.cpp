@@ -2,24 +2,18 @@
 // see causal_conv1d_update.h.
 #include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include "runtime/kernels/tensor_checks.h"
 
 namespace rbench::runtime::kernels {
 
 namespace {
 
-std::string describe(const at::Tensor& t) {
-  if (!t.defined()) return "undefined";
-  std::ostringstream s;
-  s << t.sizes() << " " << at::toString(t.scalar_type()) << " on " << t.device();
-  return s.str();
-}
-
 [[noreturn]] void fail(const char* name, const std::string& expected, const at::Tensor& got) {
   throw std::invalid_argument(std::string("causal_conv1d_update: tensor '") + name + "': expected " + expected +
-                              ", got " + describe(got));
+                              ", got " + describe_tensor(got));
 }
 
 }  // namespace
@@ -41,7 +35,7 @@ void check_causal_conv1d_update_args(const at::Tensor& conv_state, const at::Ten
   }
   if (!x.defined() || x.sizes() != at::IntArrayRef{n_seq, d} || x.scalar_type() != conv_state.scalar_type() ||
       !same_place(x)) {
-    fail("x", "[B, d] like conv_state (" + describe(conv_state) + ")", x);
+    fail("x", "[B, d] like conv_state (" + describe_tensor(conv_state) + ")", x);
   }
   if (!weight.defined() || weight.sizes() != at::IntArrayRef{d, kept + 1} || weight.scalar_type() != at::kFloat ||
       !same_place(weight)) {

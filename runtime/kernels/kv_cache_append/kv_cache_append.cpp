@@ -1,24 +1,18 @@
 // Argument checks and device dispatch of the K/V cache append; see kv_cache_append.h.
 #include "runtime/kernels/kv_cache_append/kv_cache_append.h"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
+
+#include "runtime/kernels/tensor_checks.h"
 
 namespace rbench::runtime::kernels {
 
 namespace {
 
-std::string describe(const at::Tensor& t) {
-  if (!t.defined()) return "undefined";
-  std::ostringstream s;
-  s << t.sizes() << " " << t.scalar_type() << " on " << t.device();
-  return s.str();
-}
-
 [[noreturn]] void fail(const char* name, const std::string& want, const at::Tensor& got) {
   throw std::invalid_argument(std::string("kv_cache_append: tensor '") + name + "': expected " + want + ", got " +
-                              describe(got));
+                              describe_tensor(got));
 }
 
 }  // namespace

@@ -7,16 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "runtime/kernels/tensor_checks.h"
+
 namespace rbench::runtime::kernels {
 
 namespace {
-
-std::string describe(const at::Tensor& t) {
-  if (!t.defined()) return "undefined";
-  std::ostringstream s;
-  s << t.sizes() << " " << at::toString(t.scalar_type()) << " on " << t.device();
-  return s.str();
-}
 
 void expect(const at::Tensor& t, const char* name, const std::vector<int64_t>& shape, at::ScalarType dtype,
             const at::Device& device) {
@@ -24,7 +19,7 @@ void expect(const at::Tensor& t, const char* name, const std::vector<int64_t>& s
   std::ostringstream want;
   want << at::IntArrayRef(shape) << " " << at::toString(dtype) << " on " << device;
   throw std::invalid_argument(std::string("selective_scan: tensor '") + name + "': expected " + want.str() +
-                              ", got " + describe(t));
+                              ", got " + describe_tensor(t));
 }
 
 }  // namespace
@@ -34,15 +29,15 @@ void check_selective_scan_args(const at::Tensor& x, const at::Tensor& dt, const 
                                const at::Tensor& dt_bias) {
   if (!state.defined() || state.dim() != 2 || state.scalar_type() != at::kFloat || !state.is_contiguous()) {
     throw std::invalid_argument("selective_scan: tensor 'state': expected a contiguous float32 [d_inner, N], got " +
-                                describe(state));
+                                describe_tensor(state));
   }
   if (!x.defined() || x.dim() != 2) {
-    throw std::invalid_argument("selective_scan: tensor 'x': expected [L, d_inner], got " + describe(x));
+    throw std::invalid_argument("selective_scan: tensor 'x': expected [L, d_inner], got " + describe_tensor(x));
   }
   const at::ScalarType io = x.scalar_type();  // x sets the dtype of dt, z, B, C
   if (io != at::kFloat && io != at::kBFloat16 && io != at::kHalf) {
     throw std::invalid_argument("selective_scan: tensor 'x': expected float32, bfloat16 or float16, got " +
-                                describe(x));
+                                describe_tensor(x));
   }
   const int64_t L = x.size(0), d_inner = state.size(0), n_state = state.size(1);
   const at::Device device = state.device();

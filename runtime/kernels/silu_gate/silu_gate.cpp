@@ -1,34 +1,24 @@
 // Argument checks of the SiLU gate and the device dispatch (CUDA kernel or LibTorch reference); see silu_gate.h.
 #include "runtime/kernels/silu_gate/silu_gate.h"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
+#include "runtime/kernels/tensor_checks.h"
+
 namespace rbench::runtime::kernels {
-
-namespace {
-
-std::string describe(const at::Tensor& t) {
-  if (!t.defined()) return "undefined";
-  std::ostringstream s;
-  s << t.sizes() << " " << at::toString(t.scalar_type()) << " on " << t.device();
-  return s.str();
-}
-
-}  // namespace
 
 void check_silu_gate_args(const at::Tensor& gate, const at::Tensor& value) {
   const at::ScalarType dtype = gate.defined() ? gate.scalar_type() : at::kFloat;
   if (!gate.defined() || gate.dim() != 2 ||
       (dtype != at::kFloat && dtype != at::kBFloat16 && dtype != at::kHalf)) {
     throw std::invalid_argument("silu_gate: tensor 'gate': expected [R, n] float32, bfloat16 or float16, got " +
-                                describe(gate));
+                                describe_tensor(gate));
   }
   if (!value.defined() || value.sizes() != gate.sizes() || value.scalar_type() != dtype ||
       value.device() != gate.device()) {
-    throw std::invalid_argument("silu_gate: tensor 'value': expected " + describe(gate) + " like 'gate', got " +
-                                describe(value));
+    throw std::invalid_argument("silu_gate: tensor 'value': expected " + describe_tensor(gate) + " like 'gate', got " +
+                                describe_tensor(value));
   }
 }
 
