@@ -56,6 +56,7 @@ int64_t find_or_start_run(const RunConfig& config, const ModelDescription& model
   r.git_commit = context.git_commit;
   r.harness_version = context.harness_version;
   r.device = model.device;
+  r.command_line = context.command_line;
   return db.insert_run(r);
 }
 

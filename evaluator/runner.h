@@ -33,6 +33,7 @@ struct RunContext {
   std::string git_commit;
   std::string harness_version;
   const std::atomic<bool>* stop_requested = nullptr;  // checked between chunks (Ctrl-C)
+  std::string command_line;                           // the rbench command, stored with a new run
 };
 
 // tasks[i] is the loaded task of config.tasks[i].

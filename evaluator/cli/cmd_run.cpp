@@ -9,6 +9,7 @@
 #include <cxxopts.hpp>
 
 #include "evaluator/cli/cli_support.h"
+#include "evaluator/cli/bench_records.h"
 #include "evaluator/cli/commands.h"
 #include "evaluator/cli/context_fit.h"
 #include "evaluator/cli/database_lock.h"
@@ -156,7 +157,7 @@ int cmd_run(const Args& args) {
 
   std::signal(SIGINT, on_sigint);
   evaluator::Progress progress(stderr_is_tty() && !opt.count("quiet"));
-  evaluator::RunContext context{RBENCH_GIT_COMMIT, RBENCH_VERSION, &g_stop};
+  evaluator::RunContext context{RBENCH_GIT_COMMIT, RBENCH_VERSION, &g_stop, shell_command_line("rbench run", args)};
   auto out = evaluator::run_evaluation(config, loaded, *generator, grading, db, progress, context);
 
   std::cout << "run " << out.run_id << (out.resumed ? " (resumed)" : "") << ": " << out.n_generated

@@ -103,6 +103,10 @@ TEST(E2eResume, SigkillMidRunThenResumeEqualsAnUninterruptedRun) {
   ASSERT_EQ(db.list_runs().size(), 1u);
   const int64_t reference_id = reference.list_runs()[0].id, run_id = db.list_runs()[0].id;
   EXPECT_EQ(db.get_run(run_id)->status, "complete");
+  // The run keeps the command that made it (the first of the interrupted ones; resuming adds no run).
+  const std::string command = reference.get_run(reference_id)->command_line;
+  EXPECT_EQ(command.rfind("rbench run --model ", 0), 0u) << command;
+  EXPECT_NE(command.find("--seed 7 --db " + reference_db), std::string::npos) << command;
   int64_t reference_rows = 0, rows = 0;
   auto want = stored(reference, reference_id, reference_rows);
   auto got = stored(db, run_id, rows);
