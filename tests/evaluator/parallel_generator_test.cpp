@@ -105,7 +105,9 @@ TEST(EvaluatorParallel, AFailingEngineEndsGenerateWithItsError) {
   auto dying = std::make_unique<testing::FakeGenerator>();
   dying->die_after = 5;
   list.push_back(std::move(dying));
-  list.push_back(std::make_unique<testing::FakeGenerator>());
+  // The healthy engine takes 2 ms a job, so it cannot finish all 200 before the dying engine's thread has started
+  // and pulled (with an instant healthy engine this failed once on a loaded 2-core machine: no pull, no death).
+  list.push_back(std::make_unique<TaggedFake>("fake:1", std::chrono::microseconds(2000)));
   ParallelGenerator gen(std::move(list), 2);
   std::set<uint64_t> seen;
   EXPECT_THROW(gen.generate(jobs(200), {}, [&](GenerationResult r) { EXPECT_TRUE(seen.insert(r.key).second); }),
