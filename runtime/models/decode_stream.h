@@ -29,7 +29,6 @@ class DecodeStream {
   // x · Wᵀ + b inside a block.
   at::Tensor linear(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias = {}) const;
 
-  bool skinny() const { return skinny_; }
 
  private:
   at::Tensor residual_;  // [B, D] float32

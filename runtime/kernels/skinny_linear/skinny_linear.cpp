@@ -71,7 +71,8 @@ bool skinny_linear_kernel_fits(const SkinnyLinearArgs& a) {
   const int64_t M = a.x.size(0), N = a.weight.size(0), K = a.weight.size(1);
   if (!a.weight.is_cuda() || a.weight.scalar_type() != at::kBFloat16 || M < 1 || M > kSkinnyMaxRows || N < 1 || K % 8 != 0) return false;
   if (!a.weight.is_contiguous() || !aligned16(a.weight)) return false;
-  if (a.norm.weight.defined()) return K <= 4096 && a.x.is_contiguous() && aligned16(a.x);  // the normalised rows live in shared memory
+  // The normalised rows live in shared memory.
+  if (a.norm.weight.defined()) return K <= kSkinnyMaxNormCols && a.x.is_contiguous() && aligned16(a.x);
   const int64_t row_bytes = a.x.stride(0) * static_cast<int64_t>(a.x.element_size());
   return aligned16(a.x) && (M == 1 || row_bytes % 16 == 0);
 }

@@ -26,7 +26,6 @@ constexpr int kThreads = 256;
 constexpr int kWarps = kThreads / 32;
 constexpr int kRowsPerWarp = 2;
 constexpr int kUnroll = 4;  // 16-byte chunks per row in flight per lane per iteration
-constexpr int kMaxNormCols = 4096;
 
 struct SkinnyParams {
   const void* x;
@@ -288,7 +287,7 @@ template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI>
 int resident_blocks_per_sm() {
   static const int blocks = [] {
     const auto kernel = skinny_linear_kernel<T, MAXM, NORM, EPI>;
-    const int smem = NORM ? MAXM * kMaxNormCols * static_cast<int>(sizeof(T)) : 0;
+    const int smem = NORM ? MAXM * static_cast<int>(kSkinnyMaxNormCols * sizeof(T)) : 0;
     if (smem > 48 * 1024)
       C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
     int n = 0;

@@ -46,11 +46,14 @@ at::Tensor skinny_linear_cuda(const SkinnyLinearArgs& args);
 // rbench bench SambaY at 2K: 4 sequences through the kernel decode 694 tok/s, 5 through cuBLAS 1,006 tok/s).
 inline constexpr int64_t kSkinnyMaxRows = 2;
 
+// The widest rows the LayerNorm prologue normalises (into shared memory); wider ones take the reference.
+inline constexpr int64_t kSkinnyMaxNormCols = 4096;
+
 // Throws with the argument's name, expected and actual shape/dtype/device when the arguments do not fit.
 void check_skinny_linear_args(const SkinnyLinearArgs& args);
 
 // Whether skinny_linear_cuda takes these (valid) arguments: CUDA bfloat16, M <= kSkinnyMaxRows, K % 8 == 0, 16-byte aligned
-// rows, a norm only over K <= 4096.
+// rows, a norm only over K <= kSkinnyMaxNormCols.
 bool skinny_linear_kernel_fits(const SkinnyLinearArgs& args);
 
 }  // namespace rbench::runtime::kernels
