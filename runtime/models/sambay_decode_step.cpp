@@ -37,31 +37,39 @@ kernels::DecodeAttentionParams attention_params(const layers::AttentionWeights& 
 
 // Mamba decode: in_proj (with the LayerNorm before it), conv step and selective state update on the slots' state,
 // gate, out_proj into the stream. The memory layer also exports its scan output, rounded to the compute dtype
-// before the gate (spec 4.4 step 8).
+// before the gate (spec 4.4 step 8): the state update's own rounding at its store.
 void mamba_step(DecodeStream& stream, const layers::LayerNormWeights& norm, const layers::MambaWeights& w,
                 const PooledLayer& state, const at::Tensor& slots, at::Tensor* memory) {
-  // Every input of the state update is a compute-dtype linear output, so it is handed over as it is: the kernel
-  // widens to float32 on load, which is what the per-sequence path's explicit conversions compute, minus their
-  // kernel launches.
+  // Every input of the state update is a compute-dtype linear output (or a column slice of one), so it is handed over
+  // as it is: the kernels widen to float32 on load and round their outputs to the compute dtype at the store, which
+  // is what the per-sequence path's explicit conversions compute, minus their kernel launches. At small batch the
+  // state update also computes the dt projection itself (one launch fewer; its output rounded as the linear's).
   const int64_t d_inner = w.D.size(0), N = w.A.size(1), R = w.dt_proj.size(1);
   const at::Tensor xz = stream.project_in(norm, w.in_proj, {}, kernels::SkinnyEpilogue::store);  // [B, 2 d_inner]
   const at::ScalarType cd = xz.scalar_type();
   const at::Tensor xs = xz.narrow(1, 0, d_inner), z = xz.narrow(1, d_inner, d_inner);
   at::Tensor conv = state.conv;
-  const at::Tensor xc = kernels::causal_conv1d_update(conv, xs, w.conv_weight, w.conv_bias, true, slots).to(cd);
-  const at::Tensor dbc = stream.linear(xc, w.x_proj);                                    // [B, R + 2N]
-  const at::Tensor dt = stream.linear(dbc.narrow(1, 0, R), w.dt_proj);                   // [B, d_inner]
+  const at::Tensor xc =
+      kernels::causal_conv1d_update(conv, xs, w.conv_weight, w.conv_bias, true, slots, cd);  // [B, d_inner]
+  const at::Tensor dbc = stream.linear(xc, w.x_proj);                                        // [B, R + 2N]
   const at::Tensor B = dbc.narrow(1, R, N), C = dbc.narrow(1, R + N, N);
+  kernels::SelectiveStateUpdateFusion fusion;
+  fusion.y_dtype = cd;
+  at::Tensor dt = dbc.narrow(1, 0, R);  // [B, R], the low-rank input of dt_proj
+  if (xc.size(0) <= kernels::kSelectiveStateUpdateFuseDtMaxBatch) {
+    fusion.dt_proj_weight = w.dt_proj;
+  } else {
+    dt = stream.linear(dt, w.dt_proj);  // [B, d_inner]
+  }
   at::Tensor ssm = state.ssm;
   if (memory) {
-    const at::Tensor y =
-        kernels::selective_state_update(ssm, xc, dt, w.A, B, C, w.D, at::Tensor(), w.dt_bias, true, slots);
-    *memory = y.to(cd);  // the memory layer rounds its scan output before the gate (spec 4.4 step 8)
+    *memory = kernels::selective_state_update(ssm, xc, dt, w.A, B, C, w.D, at::Tensor(), w.dt_bias, true, slots,
+                                              fusion);  // [B, d_inner] in cd
     stream.project_out(kernels::silu_gate(z, *memory), w.out_proj);
     return;
   }
-  const at::Tensor y = kernels::selective_state_update(ssm, xc, dt, w.A, B, C, w.D, z, w.dt_bias, true, slots);
-  stream.project_out(y.to(cd), w.out_proj);
+  const at::Tensor y = kernels::selective_state_update(ssm, xc, dt, w.A, B, C, w.D, z, w.dt_bias, true, slots, fusion);
+  stream.project_out(y, w.out_proj);
 }
 
 struct Projected {

@@ -19,7 +19,7 @@ namespace {
 }  // namespace
 
 void check_causal_conv1d_update_args(const at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                     const at::Tensor& bias, const at::Tensor& slots) {
+                                     const at::Tensor& bias, const at::Tensor& slots, at::ScalarType out_dtype) {
   if (!conv_state.defined() || conv_state.dim() != 3 || !conv_state.is_contiguous()) {
     fail("conv_state", "a contiguous [B, W-1, d]", conv_state);
   }
@@ -44,16 +44,20 @@ void check_causal_conv1d_update_args(const at::Tensor& conv_state, const at::Ten
   if (bias.defined() && (bias.sizes() != at::IntArrayRef{d} || bias.scalar_type() != at::kFloat || !same_place(bias))) {
     fail("bias", "[" + std::to_string(d) + "] float32", bias);
   }
+  if (out_dtype != at::kFloat && out_dtype != x.scalar_type()) {
+    throw std::invalid_argument(std::string("causal_conv1d_update: out_dtype: expected Float or x's dtype (") +
+                                at::toString(x.scalar_type()) + "), got " + at::toString(out_dtype));
+  }
 }
 
 at::Tensor causal_conv1d_update(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                const at::Tensor& bias, bool silu, const at::Tensor& slots) {
+                                const at::Tensor& bias, bool silu, const at::Tensor& slots, at::ScalarType out_dtype) {
 #ifdef RBENCH_HAVE_CUDA
   if (conv_state.is_cuda() && conv_state.dim() == 3 && conv_state.size(1) + 1 <= kCausalConv1dUpdateMaxWidth) {
-    return causal_conv1d_update_cuda(conv_state, x, weight, bias, silu, slots);
+    return causal_conv1d_update_cuda(conv_state, x, weight, bias, silu, slots, out_dtype);
   }
 #endif
-  return causal_conv1d_update_ref(conv_state, x, weight, bias, silu, slots);
+  return causal_conv1d_update_ref(conv_state, x, weight, bias, silu, slots, out_dtype);
 }
 
 }  // namespace rbench::runtime::kernels

@@ -8,8 +8,9 @@
 namespace rbench::runtime::kernels {
 
 at::Tensor causal_conv1d_update_ref(at::Tensor& conv_state, const at::Tensor& x, const at::Tensor& weight,
-                                    const at::Tensor& bias, bool silu, const at::Tensor& slots) {
-  check_causal_conv1d_update_args(conv_state, x, weight, bias, slots);
+                                    const at::Tensor& bias, bool silu, const at::Tensor& slots,
+                                    at::ScalarType out_dtype) {
+  check_causal_conv1d_update_args(conv_state, x, weight, bias, slots, out_dtype);
   check_slot_values("causal_conv1d_update", slots, conv_state.size(0));
   const int64_t taps_kept = conv_state.size(1);                            // W-1
   const at::Tensor kept = slots.defined() ? conv_state.index_select(0, slots) : conv_state;  // [B, W-1, d]
@@ -23,7 +24,7 @@ at::Tensor causal_conv1d_update_ref(at::Tensor& conv_state, const at::Tensor& x,
   } else {
     conv_state.copy_(window.narrow(1, 1, taps_kept));
   }
-  return out;
+  return out.to(out_dtype);  // round to nearest even from float32, as the kernel stores it
 }
 
 }  // namespace rbench::runtime::kernels

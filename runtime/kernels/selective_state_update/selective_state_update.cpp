@@ -38,7 +38,7 @@ void expect(const at::Tensor& t, const char* name, std::vector<int64_t> shape, c
 void check_selective_state_update_args(const at::Tensor& state, const at::Tensor& x, const at::Tensor& dt,
                                        const at::Tensor& A, const at::Tensor& B, const at::Tensor& C,
                                        const at::Tensor& D, const at::Tensor& z, const at::Tensor& dt_bias,
-                                       const at::Tensor& slots) {
+                                       const at::Tensor& slots, const SelectiveStateUpdateFusion& fusion) {
   if (!state.defined() || state.dim() != 3) {
     throw std::invalid_argument("selective_state_update: tensor 'state': expected [B, d_inner, N], got " +
                                 (state.defined() ? shape_text(state.sizes()) : std::string("undefined")));
@@ -66,22 +66,42 @@ void check_selective_state_update_args(const at::Tensor& state, const at::Tensor
   const auto same = [&](const at::Tensor& t, const char* name, std::vector<int64_t> shape) {
     expect(t, name, std::move(shape), io, false);
   };
-  same(dt, "dt", {n_seq, d_inner});
+  const at::Tensor& dt_proj = fusion.dt_proj_weight;
+  if (dt_proj.defined()) {
+    if (dt_proj.dim() != 2 || dt_proj.size(1) < 1 || dt_proj.size(1) > kSelectiveStateUpdateMaxDtRank) {
+      throw std::invalid_argument("selective_state_update: tensor 'dt_proj_weight': expected [d_inner, R] = [" +
+                                  std::to_string(d_inner) + ", R] with 1 <= R <= " +
+                                  std::to_string(kSelectiveStateUpdateMaxDtRank) + ", got " +
+                                  shape_text(dt_proj.sizes()));
+    }
+    const int64_t rank = dt_proj.size(1);
+    same(dt_proj, "dt_proj_weight", {d_inner, rank});
+    same(dt, "dt", {n_seq, rank});  // the low-rank input of the fused dt projection
+  } else {
+    same(dt, "dt", {n_seq, d_inner});
+  }
   same(B, "B", {n_seq, n_state});
   same(C, "C", {n_seq, n_state});
   if (z.defined()) same(z, "z", {n_seq, d_inner});
   expect(A, "A", {d_inner, n_state}, state, true);
   expect(D, "D", {d_inner}, state, true);
   if (dt_bias.defined()) expect(dt_bias, "dt_bias", {d_inner}, state, true);
+  if (fusion.y_dtype != at::kFloat && fusion.y_dtype != x.scalar_type()) {
+    throw std::invalid_argument(std::string("selective_state_update: y_dtype: expected Float or x's dtype (") +
+                                at::toString(x.scalar_type()) + "), got " + at::toString(fusion.y_dtype));
+  }
 }
 
 at::Tensor selective_state_update(at::Tensor& state, const at::Tensor& x, const at::Tensor& dt, const at::Tensor& A,
                                   const at::Tensor& B, const at::Tensor& C, const at::Tensor& D, const at::Tensor& z,
-                                  const at::Tensor& dt_bias, bool dt_softplus, const at::Tensor& slots) {
+                                  const at::Tensor& dt_bias, bool dt_softplus, const at::Tensor& slots,
+                                  const SelectiveStateUpdateFusion& fusion) {
 #ifdef RBENCH_HAVE_CUDA
-  if (state.is_cuda()) return selective_state_update_cuda(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus, slots);
+  if (state.is_cuda()) {
+    return selective_state_update_cuda(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus, slots, fusion);
+  }
 #endif
-  return selective_state_update_ref(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus, slots);
+  return selective_state_update_ref(state, x, dt, A, B, C, D, z, dt_bias, dt_softplus, slots, fusion);
 }
 
 }  // namespace rbench::runtime::kernels

@@ -10,10 +10,16 @@ namespace rbench::runtime::kernels {
 at::Tensor selective_state_update_ref(at::Tensor& state, const at::Tensor& x, const at::Tensor& dt,
                                       const at::Tensor& A, const at::Tensor& B, const at::Tensor& C,
                                       const at::Tensor& D, const at::Tensor& z, const at::Tensor& dt_bias,
-                                      bool dt_softplus, const at::Tensor& slots) {
-  check_selective_state_update_args(state, x, dt, A, B, C, D, z, dt_bias, slots);
+                                      bool dt_softplus, const at::Tensor& slots,
+                                      const SelectiveStateUpdateFusion& fusion) {
+  check_selective_state_update_args(state, x, dt, A, B, C, D, z, dt_bias, slots, fusion);
   check_slot_values("selective_state_update", slots, state.size(0));
-  at::Tensor delta = dt.to(at::kFloat);                                        // [B, d]
+  // The fused dt projection: [B, R] x [d, R]^T in float32, rounded to x's dtype as a stored linear output is.
+  const at::Tensor dt_full =
+      fusion.dt_proj_weight.defined()
+          ? at::linear(dt.to(at::kFloat), fusion.dt_proj_weight.to(at::kFloat)).to(x.scalar_type())  // [B, d]
+          : dt;
+  at::Tensor delta = dt_full.to(at::kFloat);                                   // [B, d]
   if (dt_bias.defined()) delta = delta + dt_bias;
   if (dt_softplus) delta = at::softplus(delta);
   const at::Tensor xf = x.to(at::kFloat);                                      // [B, d]
@@ -26,7 +32,7 @@ at::Tensor selective_state_update_ref(at::Tensor& state, const at::Tensor& x, co
   // y[b, d] = sum_n h[b, d, n] C[b, n]
   at::Tensor y = at::bmm(h, C.to(at::kFloat).unsqueeze(-1)).squeeze(-1) + xf * D;  // [B, d]
   if (z.defined()) y = y * at::silu(z.to(at::kFloat));
-  return y;
+  return y.to(fusion.y_dtype);  // round to nearest even from float32, as the kernel stores it
 }
 
 }  // namespace rbench::runtime::kernels
