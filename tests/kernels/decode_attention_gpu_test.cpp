@@ -54,8 +54,11 @@ struct Tolerance {
 // also rounds the softmax probabilities to bf16 before the product with V (measured on the H100: up to 4 output
 // ulps, 0.0156 at |out| ~ 0.5, Phi3 shape), so plain bf16 gets the differential core's tolerance; the accuracy
 // check against float32 below is what shows the kernel is the more accurate of the two.
+// float16: the kernel splits even a short sequence over several blocks (a share of its actual length each), so its
+// float32 sums run in an order further from the reference's; measured on the H100: up to 1.02 of {2e-4, 2e-3} at
+// the ratio-10 shape over 100 keys, an output ulp or two.
 const std::map<at::ScalarType, Tolerance> kPlainTolerance = {
-    {at::kFloat, {2e-5, 2e-4}}, {at::kBFloat16, {1e-2, 2e-2}}, {at::kHalf, {2e-4, 2e-3}}};
+    {at::kFloat, {2e-5, 2e-4}}, {at::kBFloat16, {1e-2, 2e-2}}, {at::kHalf, {4e-4, 4e-3}}};
 const std::map<at::ScalarType, Tolerance> kDifferentialTolerance = {
     {at::kFloat, {1e-4, 1e-3}}, {at::kBFloat16, {1e-2, 2e-2}}, {at::kHalf, {2e-3, 4e-3}}};
 // bfloat16 accuracy: mean |kernel - float32 reference| <= kAccuracyFactor * mean |LibTorch bf16 - float32 reference|.
@@ -217,6 +220,36 @@ TEST(KernelsGpu, DecodeAttentionMatchesReference) {
   }
 }
 
+// Batch 1 in a cache planned for 34816 tokens: the blocks split the actual length, whatever it is (a short context
+// spreads over many blocks, a one-token one leaves all but one idle), and the merge by the last block to finish
+// gives the same bits as the separate merge kernel.
+TEST(KernelsGpu, DecodeAttentionSplitsTheActualLengthAndBothMergesAgree) {
+  ASSERT_TRUE(at::hasCUDA()) << "no CUDA device";
+  const uint64_t seed = std::random_device{}();
+  at::manual_seed(seed);
+  std::cout << "decode attention split seed " << seed << "\n";
+  WorstRatio worst("decode_attention_cuda at batch 1, short lengths in a long cache");
+  const int64_t C = 34816;
+  for (const AttnShape& s : {kSambaY, kPhi3}) {
+    for (int64_t length : {int64_t{1}, int64_t{31}, int64_t{33}, int64_t{2049}, int64_t{8191}, C - 5}) {
+      for (int64_t B : {int64_t{1}, int64_t{3}}) {
+        const std::string what = shape_text(s, B, C, at::kBFloat16) + " length " + std::to_string(length);
+        Inputs in = make_inputs(s, B, C, at::kBFloat16, std::vector<int64_t>(B, length));
+        const at::Tensor single = decode_attention_cuda(in.q, in.k_cache, in.v_cache, in.slots, in.lengths, in.p);
+        worst.expect_close(single, reference(in, at::kBFloat16), kDifferentialTolerance.at(at::kBFloat16), what);
+        in.p.single_pass = false;
+        const at::Tensor two = decode_attention_cuda(in.q, in.k_cache, in.v_cache, in.slots, in.lengths, in.p);
+        EXPECT_TRUE(at::equal(single, two)) << what << ": the two merges differ";
+        // A second single-pass call finds its counters reset by the first.
+        in.p.single_pass = true;
+        EXPECT_TRUE(at::equal(single, decode_attention_cuda(in.q, in.k_cache, in.v_cache, in.slots, in.lengths, in.p)))
+            << what << ": a repeated call differs";
+      }
+    }
+    c10::cuda::CUDACachingAllocator::emptyCache();
+  }
+}
+
 TEST(KernelsGpu, DecodeAttentionOutOfRangeRowsAreNaNAndOtherHeadDimsTakeTheReference) {
   ASSERT_TRUE(at::hasCUDA()) << "no CUDA device";
   at::manual_seed(5);
@@ -225,10 +258,14 @@ TEST(KernelsGpu, DecodeAttentionOutOfRangeRowsAreNaNAndOtherHeadDimsTakeTheRefer
   // Sequence 1 gets a length past C, sequence 2 a slot past S: only their rows turn NaN, sequence 0 is unchanged.
   in.lengths.copy_(at::tensor(std::vector<int64_t>{300, 301, 1}));
   in.slots[2].fill_(in.k_cache.size(0));
-  const at::Tensor bad = decode_attention_cuda(in.q, in.k_cache, in.v_cache, in.slots, in.lengths, in.p).cpu();
-  EXPECT_TRUE(at::equal(bad[0], good[0]));
-  EXPECT_TRUE(bad[1].isnan().all().item<bool>());
-  EXPECT_TRUE(bad[2].isnan().all().item<bool>());
+  for (bool single_pass : {true, false}) {
+    in.p.single_pass = single_pass;
+    const at::Tensor bad = decode_attention_cuda(in.q, in.k_cache, in.v_cache, in.slots, in.lengths, in.p).cpu();
+    EXPECT_TRUE(at::equal(bad[0], good[0])) << "single_pass " << single_pass;
+    EXPECT_TRUE(bad[1].isnan().all().item<bool>()) << "single_pass " << single_pass;
+    EXPECT_TRUE(bad[2].isnan().all().item<bool>()) << "single_pass " << single_pass;
+  }
+  in.p.single_pass = true;
   DecodeAttentionParams p96 = in.p;
   p96.head_dim = 96;
   p96.subln = at::ones({192}, in.q.options());

@@ -9,10 +9,14 @@
 // Inside a block: a lane owns an 8-element slice of one head of one key (16-byte loads for bf16/fp16), dh / 8
 // lanes hold a head vector, NK dh / 8 lanes a key, and a warp takes 32 / (NK dh / 8) consecutive keys per step
 // with U steps of loads in flight. Logits are pre-scaled by log2(e) for exp2f; everything accumulates in float32.
-// The key axis C is split into chunks sized from host-known shapes only (B, groups, C, SM count), so the launch
-// never reads lengths on the host and can be captured in a CUDA graph; chunks past a sequence's length write an
-// empty partial and exit. A second kernel merges the partial (max, sum, accumulator) of the chunks in float32,
-// normalises, and applies the output step (plain: cast; differential: a1 - lambda a2, RMS sub-norm, subln and
+// The number of key blocks per (sequence, group, query tile), n_splits, comes from host-known shapes only (B,
+// groups, C, SM count), so the launch never reads lengths on the host and can be captured in a CUDA graph; each
+// block then takes an equal share of the sequence's actual length (a whole number of its load steps), so a short
+// context still spreads over the GPU, and blocks past the share write nothing. The partial (max, sum,
+// accumulator) of each block are merged in float32 by the last block of its (sequence, group, query tile) to
+// finish, found through a per-device counter that the merging block resets (so no launch needs a memset); a call
+// captured before any counter exists falls back to a second merge kernel with the same code. The merge
+// normalises and applies the output step (plain: cast; differential: a1 - lambda a2, RMS sub-norm, subln and
 // (1 - lambda_init), rounded where the reference rounds). Bytes moved: each valid K/V byte once, plus partials of
 // B * groups * splits * NQ * (NK dh + 2) float32, small against the cache for any context worth splitting.
 #include <ATen/cuda/CUDAContext.h>
@@ -23,9 +27,13 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "runtime/kernels/decode_attention/decode_attention.h"
 
@@ -37,9 +45,9 @@ constexpr int kWarps = 4;
 constexpr int kThreads = 32 * kWarps;
 constexpr int kSlice = 8;                 // cache elements per lane per load
 constexpr int kMaxQueriesPerHead = 4;     // R: queries per key head held in registers by one block
-constexpr int64_t kMinChunk = 128;        // keys: below this a block's start-up cost dominates its reads
+constexpr int64_t kMinChunk = 32;         // keys of a full cache per block: one load step of the usual shapes
 constexpr int64_t kMaxChunk = 2048;       // keys: longer chunks leave a long tail when blocks outnumber SMs
-constexpr int64_t kMaxSplits = 512;       // bounds the combine kernel's shared weight table
+constexpr int64_t kMaxSplits = 512;       // bounds the merge's shared weight table
 constexpr int64_t kChunkAlign = 16;
 constexpr int64_t kBlockOverheadKeys = 32;  // a block's fixed cost (queries, merges, partials) in key reads
 constexpr float kLog2e = 1.4426950408889634f;
@@ -57,7 +65,8 @@ struct DecodeArgs {
   T* out;                  // [B, Hq dh]
   float* part_acc;         // [B, n_gq, n_splits, NQ, NK dh]: unnormalised accumulators of each chunk
   float* part_ml;          // [B, n_gq, n_splits, NQ, 2]: (max in log2 units, sum of exp2) of each chunk
-  int64_t n_slots, n_heads, n_kv_heads, capacity, chunk;
+  int* counters;           // [B, n_gq] zeros, blocks finished so far; null: a separate kernel merges
+  int64_t n_slots, n_heads, n_kv_heads, capacity;
   int ratio;               // r = Hq / Hkv: query heads per kv head (plain), query pairs per group (differential)
   int n_qtiles, n_gq, n_splits;
   float q_scale;           // softmax scale * log2(e)
@@ -70,6 +79,18 @@ __device__ int64_t checked_length(const DecodeArgs<T>& a, int b, int64_t* slot) 
   const int64_t s = a.slots[b], len = a.lengths[b];
   *slot = s;
   return (s >= 0 && s < a.n_slots && len >= 1 && len <= a.capacity) ? len : 0;
+}
+
+// Keys per block for a sequence of `len` keys split over n_splits blocks: an equal share rounded up to whole load
+// steps of KPI keys, so the blocks that have work are the first ceil(len / share) (none when len is 0).
+template <int KPI>
+__device__ inline int64_t keys_per_block(int64_t len, int n_splits) {
+  const int64_t share = (len + n_splits - 1) / n_splits;
+  return (share + KPI - 1) / KPI * KPI;
+}
+
+__device__ inline int blocks_with_work(int64_t len, int64_t per) {
+  return len > 0 ? static_cast<int>((len + per - 1) / per) : 0;
 }
 
 // 8 consecutive cache elements as raw 16-byte words (one for 2-byte types, two for float32) and as float32.
@@ -129,9 +150,17 @@ __device__ inline void merge_state(float& m, float& l, float (&acc)[kSlice], flo
 template <int NQ>
 constexpr int kResidentBlocks = NQ <= 4 ? 4 : 2;
 
-// Pass 1: the partial softmax state of one key chunk for every query of one (sequence, group, query tile).
+// Keys one block reads per step of its loop (all warps, all loads in flight): the granularity of a block's share.
+template <typename T, int DH, int NK>
+constexpr int keys_per_step() {
+  return kWarps * (32 / (NK * DH / kSlice)) * (sizeof(T) == 4 ? 2 : 4);
+}
+
+// One block's share of the keys, [start, end): its partial softmax state written to the partials at `part`.
 template <typename T, int DH, int NK, int R>
-__global__ void __launch_bounds__(kThreads, kResidentBlocks<NK * R>) decode_attention_chunk_kernel(DecodeArgs<T> a) {
+__device__ void chunk_partial(const DecodeArgs<T>& a, int b, int g, int qt, int64_t part, int64_t start, int64_t end,
+                              int64_t slot, float (*sm_m)[NK * R], float (*sm_l)[NK * R],
+                              float (*sm_acc)[NK * R][NK * DH]) {
   constexpr int LH = DH / kSlice;          // lanes per head vector
   constexpr int LK = NK * LH;              // lanes per key
   constexpr int KPW = 32 / LK;             // keys per warp per step
@@ -140,23 +169,6 @@ __global__ void __launch_bounds__(kThreads, kResidentBlocks<NK * R>) decode_atte
   constexpr int VW = NK * DH;              // accumulator width of each query
   constexpr int kKeysPerIter = kWarps * KPW * U;
   static_assert(LK <= 32 && 32 % LK == 0, "a key's slices must fit in one warp");
-
-  __shared__ float sm_m[kWarps][NQ], sm_l[kWarps][NQ];
-  __shared__ float sm_acc[kWarps][NQ][VW];
-
-  const int split = blockIdx.x, gq = blockIdx.y, b = blockIdx.z;
-  const int g = gq / a.n_qtiles, qt = gq % a.n_qtiles;
-  const int64_t part = (static_cast<int64_t>(b) * a.n_gq + gq) * a.n_splits + split;
-  int64_t slot = 0;
-  const int64_t len = checked_length(a, b, &slot);
-  const int64_t start = split * a.chunk, end = min(start + a.chunk, len);
-  if (start >= end) {  // block-uniform: the whole block leaves before any barrier
-    if (threadIdx.x < NQ) {
-      a.part_ml[(part * NQ + threadIdx.x) * 2] = -INFINITY;
-      a.part_ml[(part * NQ + threadIdx.x) * 2 + 1] = 0.f;
-    }
-    return;
-  }
 
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int lane_key = lane / LK, lane_head = (lane / LH) % NK, lane_part = lane % LH;
@@ -299,54 +311,64 @@ __global__ void __launch_bounds__(kThreads, kResidentBlocks<NK * R>) decode_atte
   }
 }
 
-// Pass 2: merge the chunks of one (sequence, group, query tile), normalise, and write the output columns.
+// Merges the n_active partials of one (sequence, group, query tile), normalises, and writes the output columns;
+// `in_range` false (a bad slot or length) writes NaN. Called by every thread of the block. sm_w and sm_l hold
+// kMaxSplits * NQ floats, sm_o NQ * NK dh. The partials come from other blocks of this launch: read past L1.
 template <typename T, int DH, int NK, int R>
-__global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(DecodeArgs<T> a) {
+__device__ void merge_partials(const DecodeArgs<T>& a, int b, int gq, int n_active, bool in_range, float* sm_w,
+                               float* sm_l, float* sm_o) {
   constexpr int NQ = NK * R;
   constexpr int VW = NK * DH;
-  __shared__ float sm_w[kMaxSplits][NQ];  // weight of each chunk's accumulator: exp2(m_s - M) / L
-  __shared__ float sm_o[NQ][VW];          // normalised attention output of each query
-
-  const int gq = blockIdx.x, b = blockIdx.y;
   const int g = gq / a.n_qtiles, qt = gq % a.n_qtiles;
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int64_t part0 = (static_cast<int64_t>(b) * a.n_gq + gq) * a.n_splits;
-  int64_t slot = 0;
-  const bool in_range = checked_length(a, b, &slot) > 0;
 
+  // Every (max, sum) at once, into shared memory: sm_w takes the maxima (then the weights), sm_l the sums.
+  for (int i = threadIdx.x; i < n_active * NQ; i += kThreads) {
+    sm_w[i] = __ldcg(a.part_ml + (part0 * NQ + i) * 2);
+    sm_l[i] = __ldcg(a.part_ml + (part0 * NQ + i) * 2 + 1);
+  }
+  __syncthreads();
   for (int q = warp; q < NQ; q += kWarps) {
     float mx = -INFINITY;
-    for (int s = lane; s < a.n_splits; s += 32) {
-      const float* ml = a.part_ml + ((part0 + s) * NQ + q) * 2;
-      if (ml[1] > 0.f) mx = fmaxf(mx, ml[0]);
-    }
+    for (int s = lane; s < n_active; s += 32)
+      if (sm_l[s * NQ + q] > 0.f) mx = fmaxf(mx, sm_w[s * NQ + q]);
 #pragma unroll
     for (int off = 16; off > 0; off /= 2) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, off));
     float total = 0.f;
-    for (int s = lane; s < a.n_splits; s += 32) {
-      const float* ml = a.part_ml + ((part0 + s) * NQ + q) * 2;
-      if (ml[1] > 0.f) total += ml[1] * exp2f(ml[0] - mx);
-    }
+    for (int s = lane; s < n_active; s += 32)
+      if (sm_l[s * NQ + q] > 0.f) total += sm_l[s * NQ + q] * exp2f(sm_w[s * NQ + q] - mx);
 #pragma unroll
     for (int off = 16; off > 0; off /= 2) total += __shfl_xor_sync(0xffffffffu, total, off);
-    for (int s = lane; s < a.n_splits; s += 32) {
-      const float* ml = a.part_ml + ((part0 + s) * NQ + q) * 2;
-      sm_w[s][q] = ml[1] > 0.f ? exp2f(ml[0] - mx) / total : 0.f;
-    }
+    __syncwarp();  // every lane has read the maxima it overwrites next
+    for (int s = lane; s < n_active; s += 32)
+      sm_w[s * NQ + q] = sm_l[s * NQ + q] > 0.f ? exp2f(sm_w[s * NQ + q] - mx) / total : 0.f;
   }
   __syncthreads();
-  for (int i = threadIdx.x; i < NQ * VW; i += kThreads) {
+  // Four consecutive output columns per thread and step, the chunks unrolled so that several 16-byte loads are in
+  // flight (the merging block is alone on its SM at the end of the launch). A chunk of zero weight (no key above
+  // -inf) must not bring in its words: select it away rather than multiply it by 0.
+  static_assert(VW % 4 == 0, "float4 columns");
+  for (int i = threadIdx.x * 4; i < NQ * VW; i += kThreads * 4) {
     const int q = i / VW, c = i % VW;
-    const float* acc_s = a.part_acc + (part0 * NQ + q) * VW + c;  // chunk s at acc_s[s NQ VW]
-    float o = 0.f;
-    // Unrolled so that several chunks' loads are in flight (one block may merge hundreds of chunks). An empty
-    // chunk wrote no accumulator (its words are stale, maybe NaN): select it away rather than multiply it by 0.
+    const float4* acc_s = reinterpret_cast<const float4*>(a.part_acc + (part0 * NQ + q) * VW + c);
+    float4 o = make_float4(0.f, 0.f, 0.f, 0.f);
 #pragma unroll 8
-    for (int s = 0; s < a.n_splits; ++s) {
-      const float w = sm_w[s][q], x = acc_s[static_cast<int64_t>(s) * NQ * VW];
-      o += w != 0.f ? w * x : 0.f;
+    for (int s = 0; s < n_active; ++s) {
+      const float w = sm_w[s * NQ + q];
+      const float4 x = __ldcg(acc_s + static_cast<int64_t>(s) * NQ * VW / 4);
+      if (w != 0.f) {
+        o.x += w * x.x;
+        o.y += w * x.y;
+        o.z += w * x.z;
+        o.w += w * x.w;
+      }
     }
-    sm_o[q][c] = in_range ? o : __int_as_float(0x7fc00000);  // NaN marks an out-of-range slot or length
+    const float nan = __int_as_float(0x7fc00000);  // marks an out-of-range slot or length
+    sm_o[q * VW + c] = in_range ? o.x : nan;
+    sm_o[q * VW + c + 1] = in_range ? o.y : nan;
+    sm_o[q * VW + c + 2] = in_range ? o.z : nan;
+    sm_o[q * VW + c + 3] = in_range ? o.w : nan;
   }
   __syncthreads();
 
@@ -354,7 +376,7 @@ __global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(Deco
   if constexpr (NK == 1) {
     for (int i = threadIdx.x; i < R * DH; i += kThreads) {
       const int j = i / DH, c = i % DH, jj = qt * R + j;
-      if (jj < a.ratio) out_row[(static_cast<int64_t>(g) * a.ratio + jj) * DH + c] = T(sm_o[j][c]);
+      if (jj < a.ratio) out_row[(static_cast<int64_t>(g) * a.ratio + jj) * DH + c] = T(sm_o[j * VW + c]);
     }
   } else {
     // Pair jj: u = a1 - lambda a2 over 2 dh columns; rounded to T after the norm and after each product, as the
@@ -364,7 +386,7 @@ __global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(Deco
       if (jj >= a.ratio) continue;  // warp-uniform
       float ss = 0.f;
       for (int c = lane; c < VW; c += 32) {
-        const float u = sm_o[j][c] - a.lambda * sm_o[R + j][c];
+        const float u = sm_o[j * VW + c] - a.lambda * sm_o[(R + j) * VW + c];
         ss += u * u;
       }
 #pragma unroll
@@ -372,7 +394,7 @@ __global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(Deco
       const float inv_rms = rsqrtf(ss / VW + kSubNormEps);
       T* dst = out_row + (static_cast<int64_t>(g) * a.ratio + jj) * VW;
       for (int c = lane; c < VW; c += 32) {
-        const float u = sm_o[j][c] - a.lambda * sm_o[R + j][c];
+        const float u = sm_o[j * VW + c] - a.lambda * sm_o[(R + j) * VW + c];
         const T normed = T(u * inv_rms);
         const T weighted = T(static_cast<float>(normed) * static_cast<float>(a.subln[c]));
         dst[c] = T(static_cast<float>(weighted) * a.out_scale);
@@ -381,74 +403,144 @@ __global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(Deco
   }
 }
 
+// The partial softmax state of one key chunk for every query of one (sequence, group, query tile); with counters,
+// the last block of the (sequence, group, query tile) to finish then merges them all.
+template <typename T, int DH, int NK, int R>
+__global__ void __launch_bounds__(kThreads, kResidentBlocks<NK * R>) decode_attention_chunk_kernel(DecodeArgs<T> a) {
+  constexpr int NQ = NK * R;
+  constexpr int VW = NK * DH;
+
+  // The warps' states, then (in the merging block) the merge's weights and outputs.
+  constexpr int kPoolFloats = std::max(kWarps * NQ * VW, 2 * static_cast<int>(kMaxSplits) * NQ + NQ * VW);
+  __shared__ float sm_m[kWarps][NQ], sm_l[kWarps][NQ];
+  __shared__ float sm_pool[kPoolFloats];
+  __shared__ int sm_last;
+  float (*sm_acc)[NQ][VW] = reinterpret_cast<float (*)[NQ][VW]>(sm_pool);
+
+  const int split = blockIdx.x, gq = blockIdx.y, b = blockIdx.z;
+  const int g = gq / a.n_qtiles, qt = gq % a.n_qtiles;
+  const int64_t part = (static_cast<int64_t>(b) * a.n_gq + gq) * a.n_splits + split;
+  int64_t slot = 0;
+  const int64_t len = checked_length(a, b, &slot);
+  const int64_t per = keys_per_block<keys_per_step<T, DH, NK>()>(len, a.n_splits);
+  const int n_active = blocks_with_work(len, per);
+  if (split < n_active)  // block-uniform
+    chunk_partial<T, DH, NK, R>(a, b, g, qt, part, split * per, min((split + 1) * per, len), slot, sm_m, sm_l, sm_acc);
+  if (a.counters == nullptr) return;
+  // Publish this block's partial, then count it; the block that counts last merges (and resets the counter).
+  __threadfence();
+  __syncthreads();
+  int* counter = a.counters + static_cast<int64_t>(b) * a.n_gq + gq;
+  if (threadIdx.x == 0) {
+    sm_last = atomicAdd(counter, 1) == a.n_splits - 1;
+    if (sm_last) *counter = 0;
+  }
+  __syncthreads();
+  if (!sm_last) return;
+  __threadfence();
+  merge_partials<T, DH, NK, R>(a, b, gq, n_active, len > 0, sm_pool, sm_pool + kMaxSplits * NQ,
+                               sm_pool + 2 * kMaxSplits * NQ);
+}
+
+// The merge as a kernel of its own, for a launch without counters (captured before any existed).
+template <typename T, int DH, int NK, int R>
+__global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(DecodeArgs<T> a) {
+  constexpr int NQ = NK * R;
+  __shared__ float sm_w[kMaxSplits * NQ], sm_l[kMaxSplits * NQ];
+  __shared__ float sm_o[NQ * NK * DH];
+  const int gq = blockIdx.x, b = blockIdx.y;
+  int64_t slot = 0;
+  const int64_t len = checked_length(a, b, &slot);
+  merge_partials<T, DH, NK, R>(a, b, gq, blocks_with_work(len, keys_per_block<keys_per_step<T, DH, NK>()>(len, a.n_splits)),
+                               len > 0, sm_w, sm_l, sm_o);
+}
+
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-struct SplitPlan {
-  int64_t chunk = 0, n_splits = 0;
-};
-
-// The key chunk of each block, from host-known shapes only (never from lengths, so the launch is graph-capturable):
-// the split count whose blocks, run in waves of `wave_blocks`, finish first when every sequence is full, each block
-// costing its chunk plus a fixed overhead. Chunks stay within [kMinChunk, kMaxChunk] where C allows, at most
-// kMaxSplits of them.
-SplitPlan plan_splits(int64_t base_blocks, int64_t capacity, int64_t wave_blocks) {
+// The number of blocks per (sequence, group, query tile), from host-known shapes only (never from lengths, so the
+// launch is graph-capturable): the split count whose blocks, run in waves of `wave_blocks`, finish first when every
+// sequence is full, each block costing its share of keys plus a fixed overhead. Shares stay within
+// [kMinChunk, kMaxChunk] keys where C allows, at most kMaxSplits of them. A shorter sequence spreads over the same
+// blocks (keys_per_block).
+int64_t plan_splits(int64_t base_blocks, int64_t capacity, int64_t wave_blocks) {
   const int64_t fewest = std::min(ceil_div(capacity, kMaxChunk), kMaxSplits);
   const int64_t most = std::max(fewest, std::min(ceil_div(capacity, kMinChunk), kMaxSplits));
-  SplitPlan best;
-  int64_t best_cost = 0;
+  int64_t best = 0, best_cost = 0;
   for (int64_t splits = fewest; splits <= most; ++splits) {
     const int64_t chunk = ceil_div(ceil_div(capacity, splits), kChunkAlign) * kChunkAlign;
     const int64_t n_splits = ceil_div(capacity, chunk);
     const int64_t cost = ceil_div(base_blocks * n_splits, wave_blocks) * (chunk + kBlockOverheadKeys);
-    if (best.n_splits == 0 || cost < best_cost) {
-      best = {chunk, n_splits};
+    if (best == 0 || cost < best_cost) {
+      best = n_splits;
       best_cost = cost;
     }
   }
   return best;
 }
 
-// Plans the split, allocates the partials (caching allocator, stream-ordered) and launches both passes.
+// At least `count` zeroed counters for launches on `stream` of the current device (every launch leaves them zero
+// again). They are allocated outside graph capture only: a capture that finds too few gets null and merges with
+// the second kernel. Buffers are never freed, since a captured graph may still point at an outgrown one; launches
+// on one stream run one after another, so they can share one buffer.
+int* merge_counters(int64_t count, cudaStream_t stream) {
+  static std::mutex mutex;
+  static auto* by_stream = new std::map<std::pair<int, cudaStream_t>, std::vector<at::Tensor>>();  // never destroyed
+  int device = 0;
+  C10_CUDA_CHECK(cudaGetDevice(&device));
+  const std::lock_guard<std::mutex> lock(mutex);
+  std::vector<at::Tensor>& buffers = (*by_stream)[{device, stream}];
+  if (buffers.empty() || buffers.back().numel() < count) {
+    cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+    C10_CUDA_CHECK(cudaStreamIsCapturing(stream, &capturing));
+    if (capturing != cudaStreamCaptureStatusNone) return nullptr;
+    buffers.push_back(at::zeros({std::max<int64_t>(count, 4096)},
+                                at::TensorOptions().device(at::kCUDA, static_cast<c10::DeviceIndex>(device)).dtype(at::kInt)));
+  }
+  return buffers.back().data_ptr<int>();
+}
+
+// Plans the split, allocates the partials (caching allocator, stream-ordered) and launches the chunk kernel, which
+// merges through the counters, or both kernels when there are none.
 template <typename T, int DH, int NK, int R>
-void launch(DecodeArgs<T> a, int64_t batch, const at::TensorOptions& f32, cudaStream_t stream) {
+void launch(DecodeArgs<T> a, int64_t batch, bool single_pass, const at::TensorOptions& f32, cudaStream_t stream) {
   constexpr int NQ = NK * R;
   const int64_t n_sm = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
-  const SplitPlan plan = plan_splits(batch * a.n_gq, a.capacity, n_sm * kResidentBlocks<NQ>);
-  at::Tensor part_acc = at::empty({batch * a.n_gq * plan.n_splits * NQ * NK * DH}, f32);
-  at::Tensor part_ml = at::empty({batch * a.n_gq * plan.n_splits * NQ * 2}, f32);
-  a.chunk = plan.chunk;
-  a.n_splits = static_cast<int>(plan.n_splits);
+  const int64_t n_splits = plan_splits(batch * a.n_gq, a.capacity, n_sm * kResidentBlocks<NQ>);
+  at::Tensor part_acc = at::empty({batch * a.n_gq * n_splits * NQ * NK * DH}, f32);
+  at::Tensor part_ml = at::empty({batch * a.n_gq * n_splits * NQ * 2}, f32);
+  a.n_splits = static_cast<int>(n_splits);
   a.part_acc = part_acc.data_ptr<float>();
   a.part_ml = part_ml.data_ptr<float>();
-  const dim3 chunk_grid(static_cast<unsigned>(plan.n_splits), static_cast<unsigned>(a.n_gq),
-                        static_cast<unsigned>(batch));
-  const dim3 combine_grid(static_cast<unsigned>(a.n_gq), static_cast<unsigned>(batch));
+  a.counters = single_pass ? merge_counters(batch * a.n_gq, stream) : nullptr;
+  const dim3 chunk_grid(static_cast<unsigned>(n_splits), static_cast<unsigned>(a.n_gq), static_cast<unsigned>(batch));
   decode_attention_chunk_kernel<T, DH, NK, R><<<chunk_grid, kThreads, 0, stream>>>(a);
   C10_CUDA_KERNEL_LAUNCH_CHECK();
+  if (a.counters != nullptr) return;
+  const dim3 combine_grid(static_cast<unsigned>(a.n_gq), static_cast<unsigned>(batch));
   decode_attention_combine_kernel<T, DH, NK, R><<<combine_grid, kThreads, 0, stream>>>(a);
   C10_CUDA_KERNEL_LAUNCH_CHECK();
 }
 
 template <typename T, int DH, int NK>
-void launch_for_tile(int queries_per_tile, const DecodeArgs<T>& a, int64_t batch, const at::TensorOptions& f32,
-                     cudaStream_t stream) {
+void launch_for_tile(int queries_per_tile, const DecodeArgs<T>& a, int64_t batch, bool single_pass,
+                     const at::TensorOptions& f32, cudaStream_t stream) {
   switch (queries_per_tile) {
-    case 1: return launch<T, DH, NK, 1>(a, batch, f32, stream);
-    case 2: return launch<T, DH, NK, 2>(a, batch, f32, stream);
-    case 3: return launch<T, DH, NK, 3>(a, batch, f32, stream);
-    default: return launch<T, DH, NK, kMaxQueriesPerHead>(a, batch, f32, stream);
+    case 1: return launch<T, DH, NK, 1>(a, batch, single_pass, f32, stream);
+    case 2: return launch<T, DH, NK, 2>(a, batch, single_pass, f32, stream);
+    case 3: return launch<T, DH, NK, 3>(a, batch, single_pass, f32, stream);
+    default: return launch<T, DH, NK, kMaxQueriesPerHead>(a, batch, single_pass, f32, stream);
   }
 }
 
 template <typename T>
 void launch_for_shape(int64_t head_dim, bool differential, int queries_per_tile, const DecodeArgs<T>& a,
-                      int64_t batch, const at::TensorOptions& f32, cudaStream_t stream) {
+                      int64_t batch, bool single_pass, const at::TensorOptions& f32, cudaStream_t stream) {
   if (head_dim == 64) {
-    if (differential) return launch_for_tile<T, 64, 2>(queries_per_tile, a, batch, f32, stream);
-    return launch_for_tile<T, 64, 1>(queries_per_tile, a, batch, f32, stream);
+    if (differential) return launch_for_tile<T, 64, 2>(queries_per_tile, a, batch, single_pass, f32, stream);
+    return launch_for_tile<T, 64, 1>(queries_per_tile, a, batch, single_pass, f32, stream);
   }
-  if (differential) return launch_for_tile<T, 128, 2>(queries_per_tile, a, batch, f32, stream);
-  return launch_for_tile<T, 128, 1>(queries_per_tile, a, batch, f32, stream);
+  if (differential) return launch_for_tile<T, 128, 2>(queries_per_tile, a, batch, single_pass, f32, stream);
+  return launch_for_tile<T, 128, 1>(queries_per_tile, a, batch, single_pass, f32, stream);
 }
 
 void check_aligned(const at::Tensor& t, const char* name) {
@@ -507,7 +599,8 @@ at::Tensor decode_attention_cuda(const at::Tensor& q, const at::Tensor& k_cache,
     a.q_scale = static_cast<float>(p.scale) * kLog2e;
     a.lambda = static_cast<float>(p.lambda);
     a.out_scale = static_cast<float>(1.0 - p.lambda_init);
-    launch_for_shape<scalar_t>(dh, p.differential, queries_per_tile, a, B, q.options().dtype(at::kFloat), stream);
+    launch_for_shape<scalar_t>(dh, p.differential, queries_per_tile, a, B, p.single_pass, q.options().dtype(at::kFloat),
+                                stream);
   };
   // The argument check admits exactly these three compute dtypes.
   switch (q.scalar_type()) {

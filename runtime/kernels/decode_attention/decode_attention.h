@@ -31,6 +31,9 @@ struct DecodeAttentionParams {
   double lambda = 0.0, lambda_init = 0.0;  // differential only (see layers::AttentionWeights)
   at::Tensor subln;                         // [2 dh] compute dtype, differential only
   double scale = 0.0;                       // softmax scale, 1/sqrt(dh)
+  // CUDA kernel only: the last key block to finish merges the blocks' partial results (false: a second kernel
+  // merges them, what a launch captured into a CUDA graph before the merge counters existed falls back to).
+  bool single_pass = true;
 };
 
 at::Tensor decode_attention(const at::Tensor& q, const at::Tensor& k_cache, const at::Tensor& v_cache,

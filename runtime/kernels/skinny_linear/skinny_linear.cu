@@ -5,6 +5,8 @@
 // come from L1 or, when the kernel normalises them, from shared memory. Blocks are persistent: as many as fit the
 // GPU, each looping over tiles of rows, so the LayerNorm prologue runs once per block rather than once per tile.
 // Small N splits K across the warps of a block (reduced through shared memory) so that enough loads are in flight.
+// The first batch of weights is requested before the kernel waits for the previous one's results (programmatic
+// dependent launch), which overlaps each linear's start with the end of the kernel before it.
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -26,6 +28,9 @@ constexpr int kThreads = 256;
 constexpr int kWarps = kThreads / 32;
 constexpr int kRowsPerWarp = 2;
 constexpr int kUnroll = 4;  // 16-byte chunks per row in flight per lane per iteration
+// Launch with programmatic stream serialisation: the kernel requests its first weights before it waits for the
+// previous kernel (griddepcontrol), so one linear's weight stream starts while the kernel before it drains.
+constexpr bool kDependentLaunch = true;
 
 struct SkinnyParams {
   const void* x;
@@ -174,6 +179,41 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
   const int KS = p.k_split, groups = kWarps / KS;
   const int group = warp / KS, slice = warp % KS;
 
+  const auto* w = static_cast<const T*>(p.weight);
+  const int chunks = p.K / 8;
+  const int per_slice = (chunks + KS - 1) / KS;
+  const int c_begin = slice * per_slice, c_end = min(chunks, c_begin + per_slice);
+  constexpr bool halves = EPI == SkinnyEpilogue::silu_gate_halves;
+  // The two rows of a slot: outputs 2 slot and 2 slot + 1, or the gate row slot and its up row slot + N/2.
+  const auto slot_rows = [&](int slot, const T* (&rows)[kRowsPerWarp]) {
+#pragma unroll
+    for (int i = 0; i < kRowsPerWarp; ++i) {
+      const int64_t r = halves ? slot + static_cast<int64_t>(i) * (p.N / 2) : 2 * static_cast<int64_t>(slot) + i;
+      rows[i] = w + min(r, static_cast<int64_t>(p.N) - 1) * p.K;  // an odd N's last slot repeats its row
+    }
+  };
+  uint4 wv[kUnroll][kRowsPerWarp];
+  const auto load_batch = [&](const T* (&rows)[kRowsPerWarp], int c) {
+#pragma unroll
+    for (int u = 0; u < kUnroll; ++u) {
+      const int cc = c + 32 * u;
+#pragma unroll
+      for (int i = 0; i < kRowsPerWarp; ++i)
+        wv[u][i] = cc < c_end ? load_streaming(rows[i] + static_cast<int64_t>(cc) * 8) : make_uint4(0, 0, 0, 0);
+    }
+  };
+  // The first batch of weights (which no kernel writes) is requested before waiting for the previous kernel,
+  // whose results the rest reads, and the next kernel may launch meanwhile (programmatic dependent launch).
+  bool prefetched = false;
+  if (blockIdx.x < p.tiles && blockIdx.x * groups + group < p.slots && c_begin + lane < c_end) {
+    const T* rows[kRowsPerWarp];
+    slot_rows(blockIdx.x * groups + group, rows);
+    load_batch(rows, c_begin + lane);
+    prefetched = true;
+  }
+  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+  asm volatile("griddepcontrol.wait;" ::: "memory");
+
   const T* x;
   int64_t ldx;
   if constexpr (NORM) {
@@ -183,11 +223,6 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
   } else {
     x = static_cast<const T*>(p.x), ldx = p.ldx;
   }
-  const auto* w = static_cast<const T*>(p.weight);
-  const int chunks = p.K / 8;
-  const int per_slice = (chunks + KS - 1) / KS;
-  const int c_begin = slice * per_slice, c_end = min(chunks, c_begin + per_slice);
-  constexpr bool halves = EPI == SkinnyEpilogue::silu_gate_halves;
 
   for (int tile = blockIdx.x; tile < p.tiles; tile += gridDim.x) {
     const int slot = tile * groups + group;
@@ -197,22 +232,11 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
 #pragma unroll
       for (int m = 0; m < MAXM; ++m) acc[i][m] = 0.f;
     if (slot < p.slots) {
-      // The two rows: outputs 2 slot and 2 slot + 1, or the gate row slot and its up row slot + N/2.
       const T* rows[kRowsPerWarp];
-#pragma unroll
-      for (int i = 0; i < kRowsPerWarp; ++i) {
-        const int64_t r = halves ? slot + static_cast<int64_t>(i) * (p.N / 2) : 2 * static_cast<int64_t>(slot) + i;
-        rows[i] = w + min(r, static_cast<int64_t>(p.N) - 1) * p.K;  // an odd N's last slot repeats its row
-      }
+      slot_rows(slot, rows);
       for (int c = c_begin + lane; c < c_end; c += 32 * kUnroll) {
-        uint4 wv[kUnroll][kRowsPerWarp];
-#pragma unroll
-        for (int u = 0; u < kUnroll; ++u) {
-          const int cc = c + 32 * u;
-#pragma unroll
-          for (int i = 0; i < kRowsPerWarp; ++i)
-            wv[u][i] = cc < c_end ? load_streaming(rows[i] + static_cast<int64_t>(cc) * 8) : make_uint4(0, 0, 0, 0);
-        }
+        if (!prefetched) load_batch(rows, c);
+        prefetched = false;
 #pragma unroll
         for (int u = 0; u < kUnroll; ++u) {
           const int cc = c + 32 * u;
@@ -316,8 +340,17 @@ void launch(SkinnyParams p, cudaStream_t stream) {
   // per resident block rather than one, 68.6% against 67.5%.
   const int grid = std::min(p.tiles, resident);
   const int smem = NORM ? p.M * p.K * static_cast<int>(sizeof(T)) : 0;
-  skinny_linear_kernel<T, MAXM, NORM, EPI><<<grid, kThreads, smem, stream>>>(p);
-  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  cudaLaunchConfig_t config = {};
+  config.gridDim = dim3(static_cast<unsigned>(grid));
+  config.blockDim = dim3(kThreads);
+  config.dynamicSmemBytes = static_cast<size_t>(smem);
+  config.stream = stream;
+  cudaLaunchAttribute dependent_launch[1];
+  dependent_launch[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
+  dependent_launch[0].val.programmaticStreamSerializationAllowed = 1;
+  config.attrs = dependent_launch;
+  config.numAttrs = kDependentLaunch ? 1 : 0;
+  C10_CUDA_CHECK(cudaLaunchKernelEx(&config, skinny_linear_kernel<T, MAXM, NORM, EPI>, p));
 }
 
 template <typename T, int MAXM, bool NORM>
