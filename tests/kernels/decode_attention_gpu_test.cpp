@@ -59,8 +59,11 @@ struct Tolerance {
 // the ratio-10 shape over 100 keys, an output ulp or two.
 const std::map<at::ScalarType, Tolerance> kPlainTolerance = {
     {at::kFloat, {2e-5, 2e-4}}, {at::kBFloat16, {1e-2, 2e-2}}, {at::kHalf, {4e-4, 4e-3}}};
+// bfloat16: the reference subtracts two bf16-rounded branches, so where they nearly cancel its output is several
+// ulps off (measured on the H100: 0.0195 at |out| 0.46, 1.01 of {1e-2, 2e-2}, SambaY B=64 C=512); the accuracy
+// check against float32 below is the strict one.
 const std::map<at::ScalarType, Tolerance> kDifferentialTolerance = {
-    {at::kFloat, {1e-4, 1e-3}}, {at::kBFloat16, {1e-2, 2e-2}}, {at::kHalf, {2e-3, 4e-3}}};
+    {at::kFloat, {1e-4, 1e-3}}, {at::kBFloat16, {2e-2, 2e-2}}, {at::kHalf, {2e-3, 4e-3}}};
 // bfloat16 accuracy: mean |kernel - float32 reference| <= kAccuracyFactor * mean |LibTorch bf16 - float32 reference|.
 constexpr double kAccuracyFactor = 1.25;
 constexpr int64_t kRefBatch = 8;

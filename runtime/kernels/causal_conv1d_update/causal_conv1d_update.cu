@@ -10,7 +10,10 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
+#include <type_traits>
+
 #include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
+#include "runtime/kernels/dependent_launch.cuh"
 
 namespace rbench::runtime::kernels {
 
@@ -24,6 +27,8 @@ template <typename T, typename Out>
 __global__ void causal_conv1d_update_kernel(T* state, const int64_t* slots, int64_t n_state_rows, const T* x,
                                             int64_t x_row_stride, const float* weight, const float* bias, Out* out,
                                             int64_t n_seq, int64_t d, int width, bool silu) {
+  allow_next_kernels();
+  wait_for_previous_kernels();  // x and the state come from earlier kernels of the step
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;  // b * d + channel
   if (i >= n_seq * d) return;
   const int64_t b = i / d, c = i % d;
@@ -65,11 +70,11 @@ at::Tensor causal_conv1d_update_cuda(at::Tensor& conv_state, const at::Tensor& x
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream();
   AT_DISPATCH_FLOATING_TYPES_AND2(at::kBFloat16, at::kHalf, x.scalar_type(), "causal_conv1d_update_cuda", [&] {
     const auto launch = [&](auto* out_ptr) {
-      causal_conv1d_update_kernel<<<n_blocks, kThreads, 0, stream>>>(
-          conv_state.data_ptr<scalar_t>(), slotsc.defined() ? slotsc.data_ptr<int64_t>() : nullptr,
+      launch_dependent(
+          causal_conv1d_update_kernel<scalar_t, std::remove_pointer_t<decltype(out_ptr)>>, dim3(n_blocks),
+          dim3(kThreads), 0, stream, conv_state.data_ptr<scalar_t>(), slotsc.defined() ? slotsc.data_ptr<int64_t>() : nullptr,
           conv_state.size(0), xr.data_ptr<scalar_t>(), xr.stride(0), wc.data_ptr<float>(),
           bc.defined() ? bc.data_ptr<float>() : nullptr, out_ptr, n_seq, d, width, silu);
-      C10_CUDA_KERNEL_LAUNCH_CHECK();
     };
     if (out_dtype == at::kFloat) {
       launch(out.data_ptr<float>());

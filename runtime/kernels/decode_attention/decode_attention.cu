@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "runtime/kernels/decode_attention/decode_attention.h"
+#include "runtime/kernels/dependent_launch.cuh"
 
 namespace rbench::runtime::kernels {
 
@@ -198,22 +199,30 @@ __device__ void chunk_partial(const DecodeArgs<T>& a, int b, int g, int qt, int6
     for (int e = 0; e < kSlice; ++e) acc[q][e] = 0.f;
   }
 
-  for (int64_t it = start; it < end; it += kKeysPerIter) {
+  // The loads of step `it` into (kr, vr, vd): this lane's slice of keys it + warp KPW U + lane_key + u KPW.
+  const auto load_step = [&](int64_t it, Slice<T> (&kr)[U], Slice<T> (&vr)[U], bool (&vd)[U]) {
     const int64_t first = it + warp * KPW * U + lane_key;
-    Slice<T> kraw[U], vraw[U];
-    bool valid[U];
 #pragma unroll
     for (int u = 0; u < U; ++u) {
       const int64_t key = first + u * KPW;
-      valid[u] = key < end;
-      if (valid[u]) {
-        kraw[u].load(k_head + key * DH);
-        vraw[u].load(v_head + key * DH);
+      vd[u] = key < end;
+      if (vd[u]) {
+        kr[u].load(k_head + key * DH);
+        vr[u].load(v_head + key * DH);
       } else {  // never read past the length: those entries may hold NaN
-        kraw[u].clear();
-        vraw[u].clear();
+        kr[u].clear();
+        vr[u].clear();
       }
     }
+  };
+  // Loading the next step while this one computes (software pipelining) was measured no faster on the H100: with
+  // its registers the kernel spills at 4 blocks per SM, and at 3 blocks it is slower at long contexts (rbench bench
+  // SambaY batch 1, share of the roofline at 2K / 32K: 74.5% / 72.7% spilling, 73.7% / 75.8% at 3 blocks, against
+  // 74.9% / 77.0% for this loop).
+  for (int64_t it = start; it < end; it += kKeysPerIter) {
+    Slice<T> kraw[U], vraw[U];
+    bool valid[U];
+    load_step(it, kraw, vraw, valid);
     float x[U][NQ];  // log2-scaled logits of step u for every query of the block
 #pragma unroll
     for (int u = 0; u < U; ++u) {
@@ -417,6 +426,8 @@ __global__ void __launch_bounds__(kThreads, kResidentBlocks<NK * R>) decode_atte
   __shared__ int sm_last;
   float (*sm_acc)[NQ][VW] = reinterpret_cast<float (*)[NQ][VW]>(sm_pool);
 
+  allow_next_kernels();
+  wait_for_previous_kernels();  // q, the cache rows just appended, slots and lengths come from earlier kernels
   const int split = blockIdx.x, gq = blockIdx.y, b = blockIdx.z;
   const int g = gq / a.n_qtiles, qt = gq % a.n_qtiles;
   const int64_t part = (static_cast<int64_t>(b) * a.n_gq + gq) * a.n_splits + split;
@@ -513,8 +524,7 @@ void launch(DecodeArgs<T> a, int64_t batch, bool single_pass, const at::TensorOp
   a.part_ml = part_ml.data_ptr<float>();
   a.counters = single_pass ? merge_counters(batch * a.n_gq, stream) : nullptr;
   const dim3 chunk_grid(static_cast<unsigned>(n_splits), static_cast<unsigned>(a.n_gq), static_cast<unsigned>(batch));
-  decode_attention_chunk_kernel<T, DH, NK, R><<<chunk_grid, kThreads, 0, stream>>>(a);
-  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  launch_dependent(decode_attention_chunk_kernel<T, DH, NK, R>, chunk_grid, dim3(kThreads), 0, stream, a);
   if (a.counters != nullptr) return;
   const dim3 combine_grid(static_cast<unsigned>(a.n_gq), static_cast<unsigned>(batch));
   decode_attention_combine_kernel<T, DH, NK, R><<<combine_grid, kThreads, 0, stream>>>(a);

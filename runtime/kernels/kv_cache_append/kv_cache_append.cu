@@ -6,6 +6,7 @@
 #include <c10/cuda/CUDAStream.h>
 
 #include "runtime/kernels/kv_cache_append/kv_cache_append.h"
+#include "runtime/kernels/dependent_launch.cuh"
 
 namespace rbench::runtime::kernels {
 
@@ -25,6 +26,8 @@ struct AppendArgs {
 // source rows are 16-byte aligned, else one element (the host picks).
 template <typename T, typename Chunk>
 __global__ void kv_cache_append_kernel(AppendArgs a, T* k_cache, T* v_cache, const T* k, const T* v) {
+  allow_next_kernels();
+  wait_for_previous_kernels();  // k and v come from the projection just before
   const int64_t per_tensor = a.n_seq * a.n_heads * a.chunks_per_head;
   const int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x;
   if (i >= 2 * per_tensor) return;
@@ -66,13 +69,12 @@ void kv_cache_append_cuda(at::Tensor& k_cache, at::Tensor& v_cache, const at::Te
     const int64_t threads = 2 * n_seq * a.n_heads * a.chunks_per_head;
     const auto blocks = static_cast<unsigned>((threads + kThreads - 1) / kThreads);
     if (wide) {
-      kv_cache_append_kernel<scalar_t, int4><<<blocks, kThreads, 0, stream>>>(
+      launch_dependent(kv_cache_append_kernel<scalar_t, int4>, dim3(blocks), dim3(kThreads), 0, stream,
           a, k_cache.data_ptr<scalar_t>(), v_cache.data_ptr<scalar_t>(), k.data_ptr<scalar_t>(), v.data_ptr<scalar_t>());
     } else {
-      kv_cache_append_kernel<scalar_t, scalar_t><<<blocks, kThreads, 0, stream>>>(
+      launch_dependent(kv_cache_append_kernel<scalar_t, scalar_t>, dim3(blocks), dim3(kThreads), 0, stream,
           a, k_cache.data_ptr<scalar_t>(), v_cache.data_ptr<scalar_t>(), k.data_ptr<scalar_t>(), v.data_ptr<scalar_t>());
     }
-    C10_CUDA_KERNEL_LAUNCH_CHECK();
   });
 }
 

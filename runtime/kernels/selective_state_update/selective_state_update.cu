@@ -16,7 +16,10 @@
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
 
+#include <type_traits>
+
 #include "runtime/kernels/selective_state_update/selective_state_update.h"
+#include "runtime/kernels/dependent_launch.cuh"
 
 namespace rbench::runtime::kernels {
 
@@ -56,6 +59,8 @@ __device__ float group_sum(float v) {
 // T: the inputs' dtype; Out: y's dtype (float or T), converted once at the store (round to nearest even).
 template <typename T, typename Out>
 __global__ void selective_state_update_kernel(SsuArgs a, SsuInputs<T> in, Out* y) {
+  allow_next_kernels();
+  wait_for_previous_kernels();  // every input and the state come from earlier kernels of the step
   const int64_t row = (static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x) / kLanes;  // b * d_inner + d
   const int lane = threadIdx.x % kLanes;
   // Threads past the end stay to the shuffles (a full-mask shuffle needs the whole warp) but touch no memory.
@@ -152,8 +157,8 @@ at::Tensor selective_state_update_cuda(at::Tensor& state, const at::Tensor& x, c
                                  Cr.stride(0),
                                  zr.defined() ? zr.stride(0) : 0};
     const auto launch = [&](auto* y_ptr) {
-      selective_state_update_kernel<<<static_cast<unsigned>(n_blocks), kThreads, 0, stream>>>(a, in, y_ptr);
-      C10_CUDA_KERNEL_LAUNCH_CHECK();
+      launch_dependent(selective_state_update_kernel<scalar_t, std::remove_pointer_t<decltype(y_ptr)>>,
+                       dim3(static_cast<unsigned>(n_blocks)), dim3(kThreads), 0, stream, a, in, y_ptr);
     };
     if (fusion.y_dtype == at::kFloat) {
       launch(y.data_ptr<float>());

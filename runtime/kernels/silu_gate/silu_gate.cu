@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "runtime/kernels/silu_gate/silu_gate.h"
+#include "runtime/kernels/dependent_launch.cuh"
 
 namespace rbench::runtime::kernels {
 
@@ -28,6 +29,8 @@ struct alignas(sizeof(T) * V) Pack {
 template <typename T, int V>
 __global__ void __launch_bounds__(kThreads) silu_gate_kernel(const T* gate, const T* value, T* out, int64_t rows,
                                                              int64_t cols, int64_t gate_stride, int64_t value_stride) {
+  allow_next_kernels();
+  wait_for_previous_kernels();  // both inputs come from earlier kernels
   const int64_t vecs_per_row = cols / V;
   const int64_t n_vecs = rows * vecs_per_row;
   for (int64_t i = static_cast<int64_t>(blockIdx.x) * kThreads + threadIdx.x; i < n_vecs;
@@ -60,8 +63,8 @@ void launch(const T* gate, const T* value, T* out, int64_t rows, int64_t cols, i
             int64_t value_stride, cudaStream_t stream) {
   const int64_t n_vecs = rows * (cols / V);
   const auto n_blocks = static_cast<unsigned>(std::min(kMaxBlocks, (n_vecs + kThreads - 1) / kThreads));
-  silu_gate_kernel<T, V><<<n_blocks, kThreads, 0, stream>>>(gate, value, out, rows, cols, gate_stride, value_stride);
-  C10_CUDA_KERNEL_LAUNCH_CHECK();
+  launch_dependent(silu_gate_kernel<T, V>, dim3(n_blocks), dim3(kThreads), 0, stream, gate, value, out, rows, cols,
+                   gate_stride, value_stride);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include <type_traits>
 
 #include "runtime/kernels/skinny_linear/skinny_linear.h"
+#include "runtime/kernels/dependent_launch.cuh"
 
 namespace rbench::runtime::kernels {
 
@@ -28,9 +29,6 @@ constexpr int kThreads = 256;
 constexpr int kWarps = kThreads / 32;
 constexpr int kRowsPerWarp = 2;
 constexpr int kUnroll = 4;  // 16-byte chunks per row in flight per lane per iteration
-// Launch with programmatic stream serialisation: the kernel requests its first weights before it waits for the
-// previous kernel (griddepcontrol), so one linear's weight stream starts while the kernel before it drains.
-constexpr bool kDependentLaunch = true;
 
 struct SkinnyParams {
   const void* x;
@@ -211,8 +209,8 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
     load_batch(rows, c_begin + lane);
     prefetched = true;
   }
-  asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
-  asm volatile("griddepcontrol.wait;" ::: "memory");
+  allow_next_kernels();
+  wait_for_previous_kernels();
 
   const T* x;
   int64_t ldx;
@@ -340,17 +338,8 @@ void launch(SkinnyParams p, cudaStream_t stream) {
   // per resident block rather than one, 68.6% against 67.5%.
   const int grid = std::min(p.tiles, resident);
   const int smem = NORM ? p.M * p.K * static_cast<int>(sizeof(T)) : 0;
-  cudaLaunchConfig_t config = {};
-  config.gridDim = dim3(static_cast<unsigned>(grid));
-  config.blockDim = dim3(kThreads);
-  config.dynamicSmemBytes = static_cast<size_t>(smem);
-  config.stream = stream;
-  cudaLaunchAttribute dependent_launch[1];
-  dependent_launch[0].id = cudaLaunchAttributeProgrammaticStreamSerialization;
-  dependent_launch[0].val.programmaticStreamSerializationAllowed = 1;
-  config.attrs = dependent_launch;
-  config.numAttrs = kDependentLaunch ? 1 : 0;
-  C10_CUDA_CHECK(cudaLaunchKernelEx(&config, skinny_linear_kernel<T, MAXM, NORM, EPI>, p));
+  launch_dependent(skinny_linear_kernel<T, MAXM, NORM, EPI>, dim3(static_cast<unsigned>(grid)), dim3(kThreads),
+                   static_cast<size_t>(smem), stream, p);
 }
 
 template <typename T, int MAXM, bool NORM>
