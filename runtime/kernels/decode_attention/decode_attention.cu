@@ -10,9 +10,10 @@
 // lanes hold a head vector, NK dh / 8 lanes a key, and a warp takes 32 / (NK dh / 8) consecutive keys per step
 // with U steps of loads in flight. Logits are pre-scaled by log2(e) for exp2f; everything accumulates in float32.
 // The number of key blocks per (sequence, group, query tile), n_splits, comes from host-known shapes only (B,
-// groups, C, SM count), so the launch never reads lengths on the host and can be captured in a CUDA graph; each
-// block then takes an equal share of the sequence's actual length (a whole number of its load steps), so a short
-// context still spreads over the GPU, and blocks past the share write nothing. The partial (max, sum,
+// groups, C, SM count), so the launch never reads lengths on the host and can be captured in a CUDA graph. At small
+// batch each block then takes an equal share of the sequence's actual length (a whole number of its load steps), so
+// a short context still spreads over the GPU; when one block per (sequence, group) already fills the GPU, blocks
+// keep the share of a full cache. Blocks past the sequence's length write nothing. The partial (max, sum,
 // accumulator) of each block are merged in float32 by the last block of its (sequence, group, query tile) to
 // finish, found through a per-device counter that the merging block resets (so no launch needs a memset); a call
 // captured before any counter exists falls back to a second merge kernel with the same code. The merge
@@ -47,6 +48,7 @@ constexpr int kThreads = 32 * kWarps;
 constexpr int kSlice = 8;                 // cache elements per lane per load
 constexpr int kMaxQueriesPerHead = 4;     // R: queries per key head held in registers by one block
 constexpr int64_t kMinChunk = 32;         // keys of a full cache per block: one load step of the usual shapes
+constexpr int64_t kMinChunkFilled = 128;  // the same when one block per sequence and group fills the GPU
 constexpr int64_t kMaxChunk = 2048;       // keys: longer chunks leave a long tail when blocks outnumber SMs
 constexpr int64_t kMaxSplits = 512;       // bounds the merge's shared weight table
 constexpr int64_t kChunkAlign = 16;
@@ -67,6 +69,7 @@ struct DecodeArgs {
   float* part_acc;         // [B, n_gq, n_splits, NQ, NK dh]: unnormalised accumulators of each chunk
   float* part_ml;          // [B, n_gq, n_splits, NQ, 2]: (max in log2 units, sum of exp2) of each chunk
   int* counters;           // [B, n_gq] zeros, blocks finished so far; null: a separate kernel merges
+  int64_t min_share;       // keys: the least a block with work takes (0: any whole number of load steps)
   int64_t n_slots, n_heads, n_kv_heads, capacity;
   int ratio;               // r = Hq / Hkv: query heads per kv head (plain), query pairs per group (differential)
   int n_qtiles, n_gq, n_splits;
@@ -83,11 +86,12 @@ __device__ int64_t checked_length(const DecodeArgs<T>& a, int b, int64_t* slot) 
 }
 
 // Keys per block for a sequence of `len` keys split over n_splits blocks: an equal share rounded up to whole load
-// steps of KPI keys, so the blocks that have work are the first ceil(len / share) (none when len is 0).
+// steps of KPI keys, at least min_share, so the blocks that have work are the first ceil(len / share) (none when
+// len is 0).
 template <int KPI>
-__device__ inline int64_t keys_per_block(int64_t len, int n_splits) {
+__device__ inline int64_t keys_per_block(int64_t len, int n_splits, int64_t min_share) {
   const int64_t share = (len + n_splits - 1) / n_splits;
-  return (share + KPI - 1) / KPI * KPI;
+  return max((share + KPI - 1) / KPI * KPI, min_share);
 }
 
 __device__ inline int blocks_with_work(int64_t len, int64_t per) {
@@ -433,7 +437,7 @@ __global__ void __launch_bounds__(kThreads, kResidentBlocks<NK * R>) decode_atte
   const int64_t part = (static_cast<int64_t>(b) * a.n_gq + gq) * a.n_splits + split;
   int64_t slot = 0;
   const int64_t len = checked_length(a, b, &slot);
-  const int64_t per = keys_per_block<keys_per_step<T, DH, NK>()>(len, a.n_splits);
+  const int64_t per = keys_per_block<keys_per_step<T, DH, NK>()>(len, a.n_splits, a.min_share);
   const int n_active = blocks_with_work(len, per);
   if (split < n_active)  // block-uniform
     chunk_partial<T, DH, NK, R>(a, b, g, qt, part, split * per, min((split + 1) * per, len), slot, sm_m, sm_l, sm_acc);
@@ -462,27 +466,35 @@ __global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(Deco
   const int gq = blockIdx.x, b = blockIdx.y;
   int64_t slot = 0;
   const int64_t len = checked_length(a, b, &slot);
-  merge_partials<T, DH, NK, R>(a, b, gq, blocks_with_work(len, keys_per_block<keys_per_step<T, DH, NK>()>(len, a.n_splits)),
+  merge_partials<T, DH, NK, R>(a, b, gq, blocks_with_work(len, keys_per_block<keys_per_step<T, DH, NK>()>(len, a.n_splits, a.min_share)),
                                len > 0, sm_w, sm_l, sm_o);
 }
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-// The number of blocks per (sequence, group, query tile), from host-known shapes only (never from lengths, so the
-// launch is graph-capturable): the split count whose blocks, run in waves of `wave_blocks`, finish first when every
-// sequence is full, each block costing its share of keys plus a fixed overhead. Shares stay within
-// [kMinChunk, kMaxChunk] keys where C allows, at most kMaxSplits of them. A shorter sequence spreads over the same
-// blocks (keys_per_block).
-int64_t plan_splits(int64_t base_blocks, int64_t capacity, int64_t wave_blocks) {
+// The blocks per (sequence, group, query tile), from host-known shapes only (never from lengths, so the launch is
+// graph-capturable): the split count whose blocks, run in waves of `wave_blocks`, finish first when every sequence
+// is full, each block costing its share of keys plus a fixed overhead. Shares stay within [min chunk, kMaxChunk]
+// keys where C allows, at most kMaxSplits of them. When one block per (sequence, group, query tile) already fills
+// the GPU, a shorter sequence keeps the full-length share (fewer, longer blocks and fewer partials to merge);
+// otherwise it spreads over all the blocks (keys_per_block), so a short context at small batch still uses the GPU.
+struct SplitPlan {
+  int64_t n_splits = 0, min_share = 0;
+};
+
+SplitPlan plan_splits(int64_t base_blocks, int64_t capacity, int64_t wave_blocks) {
+  const bool fills = base_blocks >= wave_blocks;
+  const int64_t min_chunk = fills ? kMinChunkFilled : kMinChunk;
   const int64_t fewest = std::min(ceil_div(capacity, kMaxChunk), kMaxSplits);
-  const int64_t most = std::max(fewest, std::min(ceil_div(capacity, kMinChunk), kMaxSplits));
-  int64_t best = 0, best_cost = 0;
+  const int64_t most = std::max(fewest, std::min(ceil_div(capacity, min_chunk), kMaxSplits));
+  SplitPlan best;
+  int64_t best_cost = 0;
   for (int64_t splits = fewest; splits <= most; ++splits) {
     const int64_t chunk = ceil_div(ceil_div(capacity, splits), kChunkAlign) * kChunkAlign;
     const int64_t n_splits = ceil_div(capacity, chunk);
     const int64_t cost = ceil_div(base_blocks * n_splits, wave_blocks) * (chunk + kBlockOverheadKeys);
-    if (best == 0 || cost < best_cost) {
-      best = n_splits;
+    if (best.n_splits == 0 || cost < best_cost) {
+      best = {n_splits, fills ? chunk : 0};
       best_cost = cost;
     }
   }
@@ -516,7 +528,9 @@ template <typename T, int DH, int NK, int R>
 void launch(DecodeArgs<T> a, int64_t batch, bool single_pass, const at::TensorOptions& f32, cudaStream_t stream) {
   constexpr int NQ = NK * R;
   const int64_t n_sm = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
-  const int64_t n_splits = plan_splits(batch * a.n_gq, a.capacity, n_sm * kResidentBlocks<NQ>);
+  const SplitPlan plan = plan_splits(batch * a.n_gq, a.capacity, n_sm * kResidentBlocks<NQ>);
+  const int64_t n_splits = plan.n_splits;
+  a.min_share = plan.min_share;
   at::Tensor part_acc = at::empty({batch * a.n_gq * n_splits * NQ * NK * DH}, f32);
   at::Tensor part_ml = at::empty({batch * a.n_gq * n_splits * NQ * 2}, f32);
   a.n_splits = static_cast<int>(n_splits);
