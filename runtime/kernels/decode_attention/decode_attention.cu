@@ -1,5 +1,6 @@
 // CUDA batched decode attention (flash-decoding with the differential pairing fused); the math and shapes are in
-// decode_attention.h, the oracle is decode_attention_ref.cpp.
+// decode_attention.h, the oracle is decode_attention_ref.cpp. This file holds the chunk pass, the split plan and
+// the launch; the merge of the blocks' partials is decode_attention_merge.cuh.
 // Work split: one thread block per (sequence, K/V group, query tile, key chunk). A group is the NK key heads whose
 // K and V the block streams exactly once: NK = 1 for plain GQA (kv head h, query heads h r .. h r + r-1), NK = 2 for
 // differential attention (kv heads 2g, 2g+1; query pairs g r .. g r + r-1, both branches). Every query of the group
@@ -37,66 +38,20 @@
 #include <vector>
 
 #include "runtime/kernels/decode_attention/decode_attention.h"
+#include "runtime/kernels/decode_attention/decode_attention_device.cuh"
+#include "runtime/kernels/decode_attention/decode_attention_merge.cuh"
 #include "runtime/kernels/dependent_launch.cuh"
 
 namespace rbench::runtime::kernels {
 
 namespace {
 
-constexpr int kWarps = 4;
-constexpr int kThreads = 32 * kWarps;
-constexpr int kSlice = 8;                 // cache elements per lane per load
-constexpr int kMaxQueriesPerHead = 4;     // R: queries per key head held in registers by one block
 constexpr int64_t kMinChunk = 32;         // keys of a full cache per block: one load step of the usual shapes
 constexpr int64_t kMinChunkFilled = 128;  // the same when one block per sequence and group fills the GPU
 constexpr int64_t kMaxChunk = 2048;       // keys: longer chunks leave a long tail when blocks outnumber SMs
-constexpr int64_t kMaxSplits = 512;       // bounds the merge's shared weight table
 constexpr int64_t kChunkAlign = 16;
 constexpr int64_t kBlockOverheadKeys = 32;  // a block's fixed cost (queries, merges, partials) in key reads
 constexpr float kLog2e = 1.4426950408889634f;
-constexpr float kSubNormEps = 1e-5f;
-static_assert(kMaxQueriesPerHead <= kWarps, "the differential epilogue gives each query pair one warp");
-
-template <typename T>
-struct DecodeArgs {
-  const T* q;              // [B, Hq, dh]
-  const T* k;              // [S, Hkv, C, dh]
-  const T* v;              // [S, Hkv, C, dh]
-  const int64_t* slots;    // [B]
-  const int64_t* lengths;  // [B]
-  const T* subln;          // [2 dh], differential only
-  T* out;                  // [B, Hq dh]
-  float* part_acc;         // [B, n_gq, n_splits, NQ, NK dh]: unnormalised accumulators of each chunk
-  float* part_ml;          // [B, n_gq, n_splits, NQ, 2]: (max in log2 units, sum of exp2) of each chunk
-  int* counters;           // [B, n_gq] zeros, blocks finished so far; null: a separate kernel merges
-  int64_t min_share;       // keys: the least a block with work takes (0: any whole number of load steps)
-  int64_t n_slots, n_heads, n_kv_heads, capacity;
-  int ratio;               // r = Hq / Hkv: query heads per kv head (plain), query pairs per group (differential)
-  int n_qtiles, n_gq, n_splits;
-  float q_scale;           // softmax scale * log2(e)
-  float lambda, out_scale; // differential: lambda and (1 - lambda_init)
-};
-
-// The length sequence b attends over, or 0 when its slot or length is out of range (its row becomes NaN).
-template <typename T>
-__device__ int64_t checked_length(const DecodeArgs<T>& a, int b, int64_t* slot) {
-  const int64_t s = a.slots[b], len = a.lengths[b];
-  *slot = s;
-  return (s >= 0 && s < a.n_slots && len >= 1 && len <= a.capacity) ? len : 0;
-}
-
-// Keys per block for a sequence of `len` keys split over n_splits blocks: an equal share rounded up to whole load
-// steps of KPI keys, at least min_share, so the blocks that have work are the first ceil(len / share) (none when
-// len is 0).
-template <int KPI>
-__device__ inline int64_t keys_per_block(int64_t len, int n_splits, int64_t min_share) {
-  const int64_t share = (len + n_splits - 1) / n_splits;
-  return max((share + KPI - 1) / KPI * KPI, min_share);
-}
-
-__device__ inline int blocks_with_work(int64_t len, int64_t per) {
-  return len > 0 ? static_cast<int>((len + per - 1) / per) : 0;
-}
 
 // 8 consecutive cache elements as raw 16-byte words (one for 2-byte types, two for float32) and as float32.
 template <typename T>
@@ -154,12 +109,6 @@ __device__ inline void merge_state(float& m, float& l, float (&acc)[kSlice], flo
 // blocks of 128 threads); 4 blocks keep about 64 KB of K/V loads in flight per SM, enough to saturate HBM.
 template <int NQ>
 constexpr int kResidentBlocks = NQ <= 4 ? 4 : 2;
-
-// Keys one block reads per step of its loop (all warps, all loads in flight): the granularity of a block's share.
-template <typename T, int DH, int NK>
-constexpr int keys_per_step() {
-  return kWarps * (32 / (NK * DH / kSlice)) * (sizeof(T) == 4 ? 2 : 4);
-}
 
 // One block's share of the keys, [start, end): its partial softmax state written to the partials at `part`.
 template <typename T, int DH, int NK, int R>
@@ -324,98 +273,6 @@ __device__ void chunk_partial(const DecodeArgs<T>& a, int b, int g, int qt, int6
   }
 }
 
-// Merges the n_active partials of one (sequence, group, query tile), normalises, and writes the output columns;
-// `in_range` false (a bad slot or length) writes NaN. Called by every thread of the block. sm_w and sm_l hold
-// kMaxSplits * NQ floats, sm_o NQ * NK dh. The partials come from other blocks of this launch: read past L1.
-template <typename T, int DH, int NK, int R>
-__device__ void merge_partials(const DecodeArgs<T>& a, int b, int gq, int n_active, bool in_range, float* sm_w,
-                               float* sm_l, float* sm_o) {
-  constexpr int NQ = NK * R;
-  constexpr int VW = NK * DH;
-  const int g = gq / a.n_qtiles, qt = gq % a.n_qtiles;
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int64_t part0 = (static_cast<int64_t>(b) * a.n_gq + gq) * a.n_splits;
-
-  // Every (max, sum) at once, into shared memory: sm_w takes the maxima (then the weights), sm_l the sums.
-  for (int i = threadIdx.x; i < n_active * NQ; i += kThreads) {
-    sm_w[i] = __ldcg(a.part_ml + (part0 * NQ + i) * 2);
-    sm_l[i] = __ldcg(a.part_ml + (part0 * NQ + i) * 2 + 1);
-  }
-  __syncthreads();
-  for (int q = warp; q < NQ; q += kWarps) {
-    float mx = -INFINITY;
-    for (int s = lane; s < n_active; s += 32)
-      if (sm_l[s * NQ + q] > 0.f) mx = fmaxf(mx, sm_w[s * NQ + q]);
-#pragma unroll
-    for (int off = 16; off > 0; off /= 2) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, off));
-    float total = 0.f;
-    for (int s = lane; s < n_active; s += 32)
-      if (sm_l[s * NQ + q] > 0.f) total += sm_l[s * NQ + q] * exp2f(sm_w[s * NQ + q] - mx);
-#pragma unroll
-    for (int off = 16; off > 0; off /= 2) total += __shfl_xor_sync(0xffffffffu, total, off);
-    __syncwarp();  // every lane has read the maxima it overwrites next
-    for (int s = lane; s < n_active; s += 32)
-      sm_w[s * NQ + q] = sm_l[s * NQ + q] > 0.f ? exp2f(sm_w[s * NQ + q] - mx) / total : 0.f;
-  }
-  __syncthreads();
-  // Four consecutive output columns per thread and step, the chunks unrolled so that several 16-byte loads are in
-  // flight (the merging block is alone on its SM at the end of the launch). A chunk of zero weight (no key above
-  // -inf) must not bring in its words: select it away rather than multiply it by 0.
-  static_assert(VW % 4 == 0, "float4 columns");
-  for (int i = threadIdx.x * 4; i < NQ * VW; i += kThreads * 4) {
-    const int q = i / VW, c = i % VW;
-    const float4* acc_s = reinterpret_cast<const float4*>(a.part_acc + (part0 * NQ + q) * VW + c);
-    float4 o = make_float4(0.f, 0.f, 0.f, 0.f);
-#pragma unroll 8
-    for (int s = 0; s < n_active; ++s) {
-      const float w = sm_w[s * NQ + q];
-      const float4 x = __ldcg(acc_s + static_cast<int64_t>(s) * NQ * VW / 4);
-      if (w != 0.f) {
-        o.x += w * x.x;
-        o.y += w * x.y;
-        o.z += w * x.z;
-        o.w += w * x.w;
-      }
-    }
-    const float nan = __int_as_float(0x7fc00000);  // marks an out-of-range slot or length
-    sm_o[q * VW + c] = in_range ? o.x : nan;
-    sm_o[q * VW + c + 1] = in_range ? o.y : nan;
-    sm_o[q * VW + c + 2] = in_range ? o.z : nan;
-    sm_o[q * VW + c + 3] = in_range ? o.w : nan;
-  }
-  __syncthreads();
-
-  T* out_row = a.out + b * a.n_heads * DH;
-  if constexpr (NK == 1) {
-    for (int i = threadIdx.x; i < R * DH; i += kThreads) {
-      const int j = i / DH, c = i % DH, jj = qt * R + j;
-      if (jj < a.ratio) out_row[(static_cast<int64_t>(g) * a.ratio + jj) * DH + c] = T(sm_o[j * VW + c]);
-    }
-  } else {
-    // Pair jj: u = a1 - lambda a2 over 2 dh columns; rounded to T after the norm and after each product, as the
-    // reference's tensor ops round.
-    for (int j = warp; j < R; j += kWarps) {
-      const int jj = qt * R + j;
-      if (jj >= a.ratio) continue;  // warp-uniform
-      float ss = 0.f;
-      for (int c = lane; c < VW; c += 32) {
-        const float u = sm_o[j * VW + c] - a.lambda * sm_o[(R + j) * VW + c];
-        ss += u * u;
-      }
-#pragma unroll
-      for (int off = 16; off > 0; off /= 2) ss += __shfl_xor_sync(0xffffffffu, ss, off);
-      const float inv_rms = rsqrtf(ss / VW + kSubNormEps);
-      T* dst = out_row + (static_cast<int64_t>(g) * a.ratio + jj) * VW;
-      for (int c = lane; c < VW; c += 32) {
-        const float u = sm_o[j * VW + c] - a.lambda * sm_o[(R + j) * VW + c];
-        const T normed = T(u * inv_rms);
-        const T weighted = T(static_cast<float>(normed) * static_cast<float>(a.subln[c]));
-        dst[c] = T(static_cast<float>(weighted) * a.out_scale);
-      }
-    }
-  }
-}
-
 // The partial softmax state of one key chunk for every query of one (sequence, group, query tile); with counters,
 // the last block of the (sequence, group, query tile) to finish then merges them all.
 template <typename T, int DH, int NK, int R>
@@ -437,7 +294,7 @@ __global__ void __launch_bounds__(kThreads, kResidentBlocks<NK * R>) decode_atte
   const int64_t part = (static_cast<int64_t>(b) * a.n_gq + gq) * a.n_splits + split;
   int64_t slot = 0;
   const int64_t len = checked_length(a, b, &slot);
-  const int64_t per = keys_per_block<keys_per_step<T, DH, NK>()>(len, a.n_splits, a.min_share);
+  const int64_t per = keys_per_block<T, DH, NK>(a, len);
   const int n_active = blocks_with_work(len, per);
   if (split < n_active)  // block-uniform
     chunk_partial<T, DH, NK, R>(a, b, g, qt, part, split * per, min((split + 1) * per, len), slot, sm_m, sm_l, sm_acc);
@@ -455,19 +312,6 @@ __global__ void __launch_bounds__(kThreads, kResidentBlocks<NK * R>) decode_atte
   __threadfence();
   merge_partials<T, DH, NK, R>(a, b, gq, n_active, len > 0, sm_pool, sm_pool + kMaxSplits * NQ,
                                sm_pool + 2 * kMaxSplits * NQ);
-}
-
-// The merge as a kernel of its own, for a launch without counters (captured before any existed).
-template <typename T, int DH, int NK, int R>
-__global__ void __launch_bounds__(kThreads) decode_attention_combine_kernel(DecodeArgs<T> a) {
-  constexpr int NQ = NK * R;
-  __shared__ float sm_w[kMaxSplits * NQ], sm_l[kMaxSplits * NQ];
-  __shared__ float sm_o[NQ * NK * DH];
-  const int gq = blockIdx.x, b = blockIdx.y;
-  int64_t slot = 0;
-  const int64_t len = checked_length(a, b, &slot);
-  merge_partials<T, DH, NK, R>(a, b, gq, blocks_with_work(len, keys_per_block<keys_per_step<T, DH, NK>()>(len, a.n_splits, a.min_share)),
-                               len > 0, sm_w, sm_l, sm_o);
 }
 
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }

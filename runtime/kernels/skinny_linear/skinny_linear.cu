@@ -334,8 +334,9 @@ void launch(SkinnyParams p, cudaStream_t stream) {
   p.tiles = (p.slots + groups - 1) / groups;
   // As many blocks as fit, each looping over tiles. Measured on the H100 (rbench bench SambaY, batch 1 at 2K, share
   // of the roofline): giving every block the same number of tiles with fewer blocks 66.1% against 67.5% for this;
-  // programmatic dependent launch with the first tile prefetched into L2 67.5% against 68.3% without; three tiles
-  // per resident block rather than one, 68.6% against 67.5%.
+  // three tiles per resident block rather than one, 68.6% against 67.5%. Dependent launch helps only with the first
+  // weights loaded into registers before the wait (73.9% against 69.6%, 2026-11-23); prefetching them into L2
+  // instead measured 67.5% against 68.3% without it.
   const int grid = std::min(p.tiles, resident);
   const int smem = NORM ? p.M * p.K * static_cast<int>(sizeof(T)) : 0;
   launch_dependent(skinny_linear_kernel<T, MAXM, NORM, EPI>, dim3(static_cast<unsigned>(grid)), dim3(kThreads),
