@@ -1,12 +1,14 @@
 // CUDA fused skinny linear; the math and shapes are in skinny_linear.h, the oracle is skinny_linear_ref.cpp.
 // Reading the weight once at the copy bandwidth is the whole job at M <= 8 rows, so the kernel is built around the
 // weight stream: each warp owns two weight rows (two outputs, or the gate and up rows of one output) over a slice of
-// K, every lane keeps 8 16-byte loads in flight (streamed past L1), and the M input rows (few, reused by every warp)
+// K, every lane keeps 8 to 16 16-byte loads in flight (streamed past L1; how many, and whether in two alternating
+// register batches, depends on the matrix size: see launch), and the M input rows (few, reused by every warp)
 // come from L1 or, when the kernel normalises them, from shared memory. Blocks are persistent: as many as fit the
 // GPU, each looping over tiles of rows, so the LayerNorm prologue runs once per block rather than once per tile.
 // Small N splits K across the warps of a block (reduced through shared memory) so that enough loads are in flight.
-// The first batch of weights is requested before the kernel waits for the previous one's results (programmatic
-// dependent launch), which overlaps each linear's start with the end of the kernel before it.
+// The first register batch of weights is requested before the kernel waits for the previous one's results
+// (programmatic dependent launch), which overlaps each linear's start with the end of the kernel before it; a
+// small matrix is split so that this first batch is all of it where the registers allow (one round).
 #include <ATen/cuda/CUDAContext.h>
 #include <c10/cuda/CUDAException.h>
 #include <c10/cuda/CUDAGuard.h>
@@ -28,7 +30,6 @@ namespace {
 constexpr int kThreads = 256;
 constexpr int kWarps = kThreads / 32;
 constexpr int kRowsPerWarp = 2;
-constexpr int kUnroll = 4;  // 16-byte chunks per row in flight per lane per iteration
 
 struct SkinnyParams {
   const void* x;
@@ -94,24 +95,29 @@ __device__ void block_sums(float (&v)[MAXM], float* scratch) {
 }
 
 // Writes layer_norm(x.to(T)) of the M float32 rows into xs [M, K] (T): mean, then the centred sum of squares, as
-// add_layer_norm computes them.
+// add_layer_norm computes them. Each thread keeps its rounded inputs in registers between the passes (shared memory
+// round trips and a third pass cost 2-7% of a K = 2560 linear's time, measured on the H100).
 template <typename T, int MAXM>
 __device__ void normalise_rows(const SkinnyParams& p, T* xs, float* scratch) {
+  constexpr int kVec = static_cast<int>(kSkinnyMaxNormCols) / (kThreads * 4);  // float4 loads per thread and row
   const auto* x = static_cast<const float*>(p.x);
   const int K = p.K;
+  const auto col = [&](int i) { return (threadIdx.x + i * kThreads) * 4; };
+  float v[MAXM][kVec][4];
   float sum[MAXM];
 #pragma unroll
   for (int m = 0; m < MAXM; ++m) {
     sum[m] = 0.f;
-    if (m < p.M) {
-      for (int k = threadIdx.x * 4; k < K; k += kThreads * 4) {
-        const float4 r = *reinterpret_cast<const float4*>(x + static_cast<int64_t>(m) * K + k);
-        const T t[4] = {static_cast<T>(r.x), static_cast<T>(r.y), static_cast<T>(r.z), static_cast<T>(r.w)};
 #pragma unroll
-        for (int j = 0; j < 4; ++j) {
-          xs[m * K + k + j] = t[j];
-          sum[m] += static_cast<float>(t[j]);
-        }
+    for (int i = 0; i < kVec; ++i) {
+      const bool in = m < p.M && col(i) < K;
+      const float4 r = in ? *reinterpret_cast<const float4*>(x + static_cast<int64_t>(m) * K + col(i))
+                          : make_float4(0.f, 0.f, 0.f, 0.f);
+      const float raw[4] = {r.x, r.y, r.z, r.w};
+#pragma unroll
+      for (int j = 0; j < 4; ++j) {
+        v[m][i][j] = static_cast<float>(static_cast<T>(raw[j]));
+        sum[m] += v[m][i][j];
       }
     }
   }
@@ -121,24 +127,27 @@ __device__ void normalise_rows(const SkinnyParams& p, T* xs, float* scratch) {
   for (int m = 0; m < MAXM; ++m) {
     mean[m] = sum[m] / static_cast<float>(K);
     centred[m] = 0.f;
-    if (m < p.M) {
-      for (int k = threadIdx.x; k < K; k += kThreads) {
-        const float d = static_cast<float>(xs[m * K + k]) - mean[m];
-        centred[m] += d * d;
-      }
-    }
+#pragma unroll
+    for (int i = 0; i < kVec; ++i)
+      if (col(i) < K)
+#pragma unroll
+        for (int j = 0; j < 4; ++j) centred[m] += (v[m][i][j] - mean[m]) * (v[m][i][j] - mean[m]);
   }
   block_sums<MAXM>(centred, scratch);
   const auto* w = static_cast<const T*>(p.norm_weight);
   const auto* b = static_cast<const T*>(p.norm_bias);
 #pragma unroll
   for (int m = 0; m < MAXM; ++m) {
-    if (m < p.M) {
-      const float rstd = rsqrtf(centred[m] / static_cast<float>(K) + p.eps);
-      for (int k = threadIdx.x; k < K; k += kThreads) {
-        const float shift = b ? static_cast<float>(b[k]) : 0.f;
-        xs[m * K + k] = static_cast<T>((static_cast<float>(xs[m * K + k]) - mean[m]) * rstd *
-                                           static_cast<float>(w[k]) + shift);
+    const float rstd = rsqrtf(centred[m] / static_cast<float>(K) + p.eps);
+#pragma unroll
+    for (int i = 0; i < kVec; ++i) {
+      if (m < p.M && col(i) < K) {
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+          const int k = col(i) + j;
+          const float shift = b ? static_cast<float>(b[k]) : 0.f;
+          xs[m * K + k] = static_cast<T>((v[m][i][j] - mean[m]) * rstd * static_cast<float>(w[k]) + shift);
+        }
       }
     }
   }
@@ -168,7 +177,9 @@ __device__ __forceinline__ void finish(const SkinnyParams& p, int m, int n, floa
   }
 }
 
-template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI>
+// UNROLL: 16-byte chunks per row that a lane requests at once. DB: two such batches alternate, the next one in
+// flight while the current one is multiplied, at the cost of twice the registers.
+template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, int UNROLL, bool DB>
 __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p) {
   extern __shared__ uint4 dynamic_smem[];
   __shared__ float scratch[kWarps * MAXM];
@@ -182,6 +193,7 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
   const int per_slice = (chunks + KS - 1) / KS;
   const int c_begin = slice * per_slice, c_end = min(chunks, c_begin + per_slice);
   constexpr bool halves = EPI == SkinnyEpilogue::silu_gate_halves;
+  constexpr int kStep = 32 * UNROLL;  // chunks of a row that one batch of the warp covers
   // The two rows of a slot: outputs 2 slot and 2 slot + 1, or the gate row slot and its up row slot + N/2.
   const auto slot_rows = [&](int slot, const T* (&rows)[kRowsPerWarp]) {
 #pragma unroll
@@ -190,14 +202,14 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
       rows[i] = w + min(r, static_cast<int64_t>(p.N) - 1) * p.K;  // an odd N's last slot repeats its row
     }
   };
-  uint4 wv[kUnroll][kRowsPerWarp];
-  const auto load_batch = [&](const T* (&rows)[kRowsPerWarp], int c) {
+  uint4 wv[DB ? 2 : 1][UNROLL][kRowsPerWarp];
+  const auto load_batch = [&](int buf, const T* (&rows)[kRowsPerWarp], int c) {
 #pragma unroll
-    for (int u = 0; u < kUnroll; ++u) {
+    for (int u = 0; u < UNROLL; ++u) {
       const int cc = c + 32 * u;
 #pragma unroll
       for (int i = 0; i < kRowsPerWarp; ++i)
-        wv[u][i] = cc < c_end ? load_streaming(rows[i] + static_cast<int64_t>(cc) * 8) : make_uint4(0, 0, 0, 0);
+        wv[buf][u][i] = cc < c_end ? load_streaming(rows[i] + static_cast<int64_t>(cc) * 8) : make_uint4(0, 0, 0, 0);
     }
   };
   // The first batch of weights (which no kernel writes) is requested before waiting for the previous kernel,
@@ -206,7 +218,10 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
   if (blockIdx.x < p.tiles && blockIdx.x * groups + group < p.slots && c_begin + lane < c_end) {
     const T* rows[kRowsPerWarp];
     slot_rows(blockIdx.x * groups + group, rows);
-    load_batch(rows, c_begin + lane);
+    load_batch(0, rows, c_begin + lane);
+    // Double-buffered, both batches (rbench bench SambaY batch 1, H100: 77.2% of the roofline at 2K against
+    // 76.1% and 76.9% with the first only).
+    if constexpr (DB) load_batch(1, rows, c_begin + lane + kStep);
     prefetched = true;
   }
   allow_next_kernels();
@@ -229,30 +244,52 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
     for (int i = 0; i < kRowsPerWarp; ++i)
 #pragma unroll
       for (int m = 0; m < MAXM; ++m) acc[i][m] = 0.f;
-    if (slot < p.slots) {
+    // Multiplies batch `buf`, which holds chunks c, c + 32, ... of the slot's rows, into acc.
+    const auto accumulate = [&](int buf, int c) {
+#pragma unroll
+      for (int u = 0; u < UNROLL; ++u) {
+        const int cc = c + 32 * u;
+        if (cc >= c_end) break;
+        float wf[kRowsPerWarp][8];
+#pragma unroll
+        for (int i = 0; i < kRowsPerWarp; ++i) unpack8(wv[buf][u][i], wf[i], T{});
+#pragma unroll
+        for (int m = 0; m < MAXM; ++m) {
+          if (m < p.M) {
+            float xf[8];
+            unpack8(*reinterpret_cast<const uint4*>(x + m * ldx + static_cast<int64_t>(cc) * 8), xf, T{});
+#pragma unroll
+            for (int i = 0; i < kRowsPerWarp; ++i)
+#pragma unroll
+              for (int j = 0; j < 8; ++j) acc[i][m] = fmaf(wf[i][j], xf[j], acc[i][m]);
+          }
+        }
+      }
+    };
+    if (slot < p.slots && c_begin + lane < c_end) {
       const T* rows[kRowsPerWarp];
       slot_rows(slot, rows);
-      for (int c = c_begin + lane; c < c_end; c += 32 * kUnroll) {
-        if (!prefetched) load_batch(rows, c);
-        prefetched = false;
-#pragma unroll
-        for (int u = 0; u < kUnroll; ++u) {
-          const int cc = c + 32 * u;
-          if (cc >= c_end) break;
-          float wf[kRowsPerWarp][8];
-#pragma unroll
-          for (int i = 0; i < kRowsPerWarp; ++i) unpack8(wv[u][i], wf[i], T{});
-#pragma unroll
-          for (int m = 0; m < MAXM; ++m) {
-            if (m < p.M) {
-              float xf[8];
-              unpack8(*reinterpret_cast<const uint4*>(x + m * ldx + static_cast<int64_t>(cc) * 8), xf, T{});
-#pragma unroll
-              for (int i = 0; i < kRowsPerWarp; ++i)
-#pragma unroll
-                for (int j = 0; j < 8; ++j) acc[i][m] = fmaf(wf[i][j], xf[j], acc[i][m]);
-            }
-          }
+      int c = c_begin + lane;
+      const bool both = DB && prefetched;
+      if (!prefetched) load_batch(0, rows, c);
+      prefetched = false;
+      if constexpr (!DB) {
+        for (;;) {
+          accumulate(0, c);
+          c += kStep;
+          if (c >= c_end) break;
+          load_batch(0, rows, c);
+        }
+      } else {
+        for (bool first = true;; c += 2 * kStep, first = false) {
+          const bool more = c + kStep < c_end;
+          if (more && !(first && both)) load_batch(1, rows, c + kStep);
+          accumulate(0, c);
+          if (!more) break;
+          const bool more2 = c + 2 * kStep < c_end;
+          if (more2) load_batch(0, rows, c + 2 * kStep);
+          accumulate(1, c + kStep);
+          if (!more2) break;
         }
       }
     }
@@ -305,10 +342,10 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
 }
 
 // Resident blocks per SM of one instantiation at its largest shared memory, computed once.
-template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI>
+template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, int UNROLL, bool DB>
 int resident_blocks_per_sm() {
   static const int blocks = [] {
-    const auto kernel = skinny_linear_kernel<T, MAXM, NORM, EPI>;
+    const auto kernel = skinny_linear_kernel<T, MAXM, NORM, EPI, UNROLL, DB>;
     const int smem = NORM ? MAXM * static_cast<int>(kSkinnyMaxNormCols * sizeof(T)) : 0;
     if (smem > 48 * 1024)
       C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
@@ -319,28 +356,52 @@ int resident_blocks_per_sm() {
   return blocks;
 }
 
-template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI>
-void launch(SkinnyParams p, cudaStream_t stream) {
+// Splits the work into tiles and picks the grid. Blocks are persistent: as many as fit, each looping over tiles.
+template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, int UNROLL, bool DB>
+void launch_with(SkinnyParams p, cudaStream_t stream) {
   const int sms = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
-  const int resident = resident_blocks_per_sm<T, MAXM, NORM, EPI>() * sms;
-  // The fewest K slices that give every resident block about three tiles (smaller tiles shorten the last round),
-  // while each lane still gets a few chunks per row.
+  const int resident = resident_blocks_per_sm<T, MAXM, NORM, EPI, UNROLL, DB>() * sms;
   const int chunks = p.K / 8;
-  p.k_split = 1;
-  while (p.k_split < kWarps && (p.slots * p.k_split + kWarps - 1) / kWarps < 3 * resident &&
-         chunks / (2 * p.k_split) >= 64)
-    p.k_split *= 2;
-  const int groups = kWarps / p.k_split;
-  p.tiles = (p.slots + groups - 1) / groups;
-  // As many blocks as fit, each looping over tiles. Measured on the H100 (rbench bench SambaY, batch 1 at 2K, share
-  // of the roofline): giving every block the same number of tiles with fewer blocks 66.1% against 67.5% for this;
-  // three tiles per resident block rather than one, 68.6% against 67.5%. Dependent launch helps only with the first
-  // weights loaded into registers before the wait (73.9% against 69.6%, 2026-11-23); prefetching them into L2
-  // instead measured 67.5% against 68.3% without it.
+  constexpr int kHeld = DB ? 2 * UNROLL : UNROLL;  // chunks per row a lane holds in registers
+  const auto tiles_for = [&](int k_split) { return (p.slots + kWarps / k_split - 1) / (kWarps / k_split); };
+  // One round where it fits: the fewest K slices with which every warp's share is one register load (all of it
+  // requested before the wait) and every tile has its own block.
+  p.k_split = 0;
+  for (int ks = 1; ks <= kWarps && p.k_split == 0; ks *= 2)
+    if ((chunks / ks + 31) / 32 <= kHeld && tiles_for(ks) <= resident) p.k_split = ks;
+  if (p.k_split == 0) {
+    // Otherwise the fewest K slices that give every resident block about three tiles (smaller tiles shorten the
+    // last round), while each lane still gets a few chunks per row.
+    p.k_split = 1;
+    while (p.k_split < kWarps && (p.slots * p.k_split + kWarps - 1) / kWarps < 3 * resident &&
+           chunks / (2 * p.k_split) >= 64)
+      p.k_split *= 2;
+  }
+  p.tiles = tiles_for(p.k_split);
+  // Measured on the H100 (rbench bench SambaY, batch 1 at 2K, share of the roofline): giving every block the same
+  // number of tiles with fewer blocks 66.1% against 67.5% for this; three tiles per resident block rather than one,
+  // 68.6% against 67.5%. Dependent launch helps only with the first weights loaded into registers before the wait
+  // (73.9% against 69.6%, 2026-11-23); prefetching them into L2 instead measured 67.5% against 68.3% without it.
   const int grid = std::min(p.tiles, resident);
   const int smem = NORM ? p.M * p.K * static_cast<int>(sizeof(T)) : 0;
-  launch_dependent(skinny_linear_kernel<T, MAXM, NORM, EPI>, dim3(static_cast<unsigned>(grid)), dim3(kThreads),
-                   static_cast<size_t>(smem), stream, p);
+  launch_dependent(skinny_linear_kernel<T, MAXM, NORM, EPI, UNROLL, DB>, dim3(static_cast<unsigned>(grid)),
+                   dim3(kThreads), static_cast<size_t>(smem), stream, p);
+}
+
+// The register batch by matrix size, from the GEMV micro-benchmark on the H100 (graphs of 64 dependent launches over
+// distinct weights, share of the copy bandwidth): large matrices stream best with 8 chunks per row in flight
+// (fc1 99.7%, in_proj 91.7%, fc2 96.0%, against 96.7%, 84.2% and 86.8% with 4); small ones are bound by the
+// start of the kernel, where 4 chunks and three blocks per SM do best with a LayerNorm prologue (Wqkv 74.8% against
+// 68.8% with 8), and two alternating batches of 3 without one (attention out_proj 85.4% against 70.9%).
+template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI>
+void launch(const SkinnyParams& p, cudaStream_t stream) {
+  const int64_t bytes = static_cast<int64_t>(p.N) * p.K * static_cast<int64_t>(sizeof(T));
+  constexpr int64_t kLarge = int64_t{40} << 20;
+  if (bytes >= kLarge) return launch_with<T, MAXM, NORM, EPI, 8, false>(p, stream);
+  if constexpr (NORM)
+    launch_with<T, MAXM, NORM, EPI, 4, false>(p, stream);
+  else
+    launch_with<T, MAXM, NORM, EPI, 3, true>(p, stream);
 }
 
 template <typename T, int MAXM, bool NORM>
