@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "runtime/kernels/add_layer_norm/add_layer_norm.h"
+#include "runtime/kernels/kv_cache_append/kv_cache_append.h"
 #include "runtime/kernels/silu_gate/silu_gate.h"
 
 namespace rbench::runtime {
@@ -15,26 +16,38 @@ DecodeStream::DecodeStream(at::Tensor residual, double eps)
     : residual_(std::move(residual)), eps_(eps), skinny_(residual_.size(0) <= kernels::kSkinnyMaxRows) {}
 
 at::Tensor DecodeStream::project_in(const layers::LayerNormWeights& norm, const at::Tensor& weight,
-                                    const at::Tensor& bias, SkinnyEpilogue epilogue, const at::Tensor& value) {
+                                    const at::Tensor& bias, SkinnyEpilogue epilogue, const Fused& fused) {
+  const kernels::SkinnyKvAppend& kv_append = fused.kv_append;
+  if (kv_append.k_cache.defined() && epilogue != SkinnyEpilogue::store)
+    throw std::logic_error("DecodeStream::project_in: the K/V append takes the store epilogue only");
   if (skinny_) {
     kernels::SkinnyLinearArgs a;
     a.x = residual_, a.weight = weight, a.bias = bias;
     a.norm.weight = norm.weight, a.norm.bias = norm.bias, a.norm.eps = eps_;
     a.epilogue = epilogue;
-    a.value = value;
+    a.value = fused.value;
+    a.kv_append = kv_append;
     return kernels::skinny_linear(a);
   }
   const at::Tensor h = kernels::add_layer_norm(residual_, pending_, norm.weight, norm.bias, eps_, weight.scalar_type());
   pending_ = at::Tensor();
   const at::Tensor y = at::linear(h, weight, bias);
   switch (epilogue) {
-    case SkinnyEpilogue::store: return y;
+    case SkinnyEpilogue::store:
+      if (kv_append.k_cache.defined()) {
+        const int64_t B = y.size(0), Hkv = kv_append.k_cache.size(1), dh = kv_append.k_cache.size(3);
+        at::Tensor k_cache = kv_append.k_cache, v_cache = kv_append.v_cache;
+        kernels::kv_cache_append(k_cache, v_cache, y.narrow(1, kv_append.q_cols, Hkv * dh).view({B, Hkv, dh}),
+                                 y.narrow(1, kv_append.q_cols + Hkv * dh, Hkv * dh).view({B, Hkv, dh}),
+                                 kv_append.slots, kv_append.rows);
+      }
+      return y;
     case SkinnyEpilogue::store_float: return y.to(at::kFloat);
     case SkinnyEpilogue::silu_gate_halves: {
       const int64_t half = y.size(1) / 2;
       return kernels::silu_gate(y.narrow(1, 0, half), y.narrow(1, half, half));
     }
-    case SkinnyEpilogue::silu_gate_value: return kernels::silu_gate(y, value);
+    case SkinnyEpilogue::silu_gate_value: return kernels::silu_gate(y, fused.value);
     case SkinnyEpilogue::add_to_residual: break;
   }
   throw std::logic_error("DecodeStream::project_in: a block's input projection cannot add to the stream");

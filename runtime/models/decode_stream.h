@@ -19,9 +19,16 @@ class DecodeStream {
   // residual: [B, D] float32, the embeddings of this step's tokens; eps of every LayerNorm.
   DecodeStream(at::Tensor residual, double eps);
 
-  // epilogue(layer_norm(stream) · Wᵀ + b): a block's input projection; `value` for SkinnyEpilogue::silu_gate_value.
+  // What a block's input projection does besides its epilogue.
+  struct Fused {
+    at::Tensor value;                      // SkinnyEpilogue::silu_gate_value's second operand
+    kernels::SkinnyKvAppend kv_append;     // store: the output's K/V columns also go into the caches
+  };
+
+  // epilogue(layer_norm(stream) · Wᵀ + b): a block's input projection. The K/V append is fused into the skinny
+  // kernel, or runs as kv_cache_append after the matrix product.
   at::Tensor project_in(const layers::LayerNormWeights& norm, const at::Tensor& weight, const at::Tensor& bias,
-                        kernels::SkinnyEpilogue epilogue, const at::Tensor& value = {});
+                        kernels::SkinnyEpilogue epilogue, const Fused& fused = {});
 
   // stream += x · Wᵀ + b (rounded to the compute dtype first): a block's output projection.
   void project_out(const at::Tensor& x, const at::Tensor& weight, const at::Tensor& bias = {});

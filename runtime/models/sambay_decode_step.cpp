@@ -12,7 +12,6 @@
 
 #include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
 #include "runtime/kernels/decode_attention/decode_attention.h"
-#include "runtime/kernels/kv_cache_append/kv_cache_append.h"
 #include "runtime/kernels/selective_state_update/selective_state_update.h"
 #include "runtime/kernels/silu_gate/silu_gate.h"
 #include "runtime/models/decode_stream.h"
@@ -72,33 +71,21 @@ void mamba_step(DecodeStream& stream, const layers::LayerNormWeights& norm, cons
   stream.project_out(y, w.out_proj);
 }
 
-struct Projected {
-  at::Tensor q, k, v;  // [B, Hq, dh], [B, Hkv, dh] (k, v undefined for a query-only projection)
-};
-
-Projected project(DecodeStream& stream, const layers::LayerNormWeights& norm, const layers::AttentionWeights& w) {
-  const int64_t dh = w.head_dim, Hq = w.n_heads, Hkv = w.n_kv_heads;
-  const at::Tensor qkv = stream.project_in(norm, w.wqkv, w.bqkv, kernels::SkinnyEpilogue::store);
+// The layer's query projection; a layer with its own cache (append) also writes the new K/V rows into it, inside the
+// projection. Then attention over the first lengths[b] rows of the cache and the output projection into the stream.
+void attend_pooled(DecodeStream& stream, const layers::LayerNormWeights& norm, const layers::AttentionWeights& w,
+                   const PooledLayer& cache, bool append, const at::Tensor& slots, const at::Tensor& rows,
+                   const at::Tensor& lengths) {
+  const int64_t dh = w.head_dim, Hq = w.n_heads;
+  DecodeStream::Fused fused;
+  if (append) fused.kv_append = {cache.k, cache.v, slots, rows, Hq * dh};
+  const at::Tensor qkv = stream.project_in(norm, w.wqkv, w.bqkv, kernels::SkinnyEpilogue::store, fused);
+  if (!append && qkv.size(1) != Hq * dh)
+    throw std::logic_error("sambay: a cross-attention layer projects queries only");
   const int64_t B = qkv.size(0);
-  Projected p;
-  p.q = qkv.narrow(1, 0, Hq * dh).view({B, Hq, dh});
-  if (qkv.size(1) > Hq * dh) {
-    p.k = qkv.narrow(1, Hq * dh, Hkv * dh).view({B, Hkv, dh});
-    p.v = qkv.narrow(1, (Hq + Hkv) * dh, Hkv * dh).view({B, Hkv, dh});
-  }
-  return p;
-}
-
-// Writes each sequence's new K/V at row `rows[b]` of its slot, attends over the first lengths[b] rows, and adds
-// the output projection to the stream.
-void attend_pooled(DecodeStream& stream, const Projected& p, const layers::AttentionWeights& w, const PooledLayer& cache,
-                         const at::Tensor& slots, const at::Tensor& rows, const at::Tensor& lengths) {
-  if (p.k.defined()) {
-    at::Tensor k = cache.k, v = cache.v;
-    kernels::kv_cache_append(k, v, p.k, p.v, slots, rows);
-  }
-  const at::Tensor heads = kernels::decode_attention(p.q.contiguous(), cache.k, cache.v, slots, lengths,
-                                                     attention_params(w));
+  const at::Tensor q = qkv.narrow(1, 0, Hq * dh).view({B, Hq, dh});
+  const at::Tensor heads =
+      kernels::decode_attention(q.contiguous(), cache.k, cache.v, slots, lengths, attention_params(w));
   stream.project_out(heads, w.out_w, w.out_b);
 }
 
@@ -126,22 +113,19 @@ void SambaYModel::mix_pooled(const Layer& layer, std::size_t index, DecodeStream
     case LayerKind::mamba_memory: return mamba_step(stream, norm, layer.mamba, pool.layer(index), slots, &memory);
     case LayerKind::sliding_attention: {
       const auto& [ring_rows, ring_lengths] = rows.ring(pool.layer(index).window);
-      return attend_pooled(stream, project(stream, norm, layer.attn), layer.attn, pool.layer(index), slots, ring_rows,
-                           ring_lengths);
+      return attend_pooled(stream, norm, layer.attn, pool.layer(index), true, slots, ring_rows, ring_lengths);
     }
     case LayerKind::full_attention:
-      return attend_pooled(stream, project(stream, norm, layer.attn), layer.attn, pool.layer(index), slots,
-                           rows.positions, rows.lengths);
+      return attend_pooled(stream, norm, layer.attn, pool.layer(index), true, slots, rows.positions, rows.lengths);
     case LayerKind::cross_attention: {
       // The cross-decoder reads the K/V that the full-attention layer (the self-decoder's last) just extended.
       const auto shared = std::find(config_.kinds.begin(), config_.kinds.end(), LayerKind::full_attention);
-      return attend_pooled(stream, project(stream, norm, layer.attn), layer.attn,
-                           pool.layer(static_cast<std::size_t>(shared - config_.kinds.begin())), slots,
-                           rows.positions, rows.lengths);
+      return attend_pooled(stream, norm, layer.attn, pool.layer(static_cast<std::size_t>(shared - config_.kinds.begin())),
+                           false, slots, rows.positions, rows.lengths);
     }
     case LayerKind::gmu: {
       const at::Tensor gated =
-          stream.project_in(norm, layer.gmu.in_proj, {}, kernels::SkinnyEpilogue::silu_gate_value, memory);
+          stream.project_in(norm, layer.gmu.in_proj, {}, kernels::SkinnyEpilogue::silu_gate_value, {memory});
       return stream.project_out(gated, layer.gmu.out_proj);
     }
     case LayerKind::causal_attention: break;  // a Transformer layer kind: SambaY configs never produce it

@@ -109,6 +109,43 @@ TEST(KernelsGpuSkinnyLinear, MatchesReferenceOverTheGrid) {
   std::cout << "RESULT skinny_linear grid: " << cases << " cases\n";
 }
 
+// The QKV projection with the K/V append fused (SambaY's attention shape, a ring of 512 rows): the output and both
+// caches as the reference writes them, at M = 1 and 2, a padding row whose slot is out of range left out by both.
+TEST(KernelsGpuSkinnyLinear, KvAppendMatchesReference) {
+  ASSERT_TRUE(at::hasCUDA()) << "no CUDA device";
+  const uint64_t seed = gpu_check::fresh_seed();
+  at::manual_seed(seed);
+  gpu_check::WorstRatio worst("skinny_linear kv append");
+  const int64_t Hq = 40, Hkv = 20, dh = 64, S = 4, C = 512;
+  const auto bf = at::TensorOptions().dtype(at::kBFloat16).device(at::kCUDA);
+  const auto i64 = at::TensorOptions().dtype(at::kLong).device(at::kCUDA);
+  for (int64_t M : {1, 2}) {
+    Case c = make_case(M, (Hq + 2 * Hkv) * dh, 2560, true, true, SkinnyEpilogue::store);
+    SkinnyLinearArgs& a = c.args;
+    const at::Tensor k0 = at::randn({S, Hkv, C, dh}, bf), v0 = at::randn({S, Hkv, C, dh}, bf);
+    const at::Tensor slots = M == 1 ? at::tensor({2}, i64) : at::tensor({3, 1}, i64);
+    const at::Tensor rows = M == 1 ? at::tensor({511}, i64) : at::tensor({7, 300}, i64);
+    a.kv_append = {k0.clone(), v0.clone(), slots, rows, Hq * dh};
+    SkinnyLinearArgs ref = a;
+    ref.kv_append.k_cache = k0.clone(), ref.kv_append.v_cache = v0.clone();
+    const std::string what = "seed " + std::to_string(seed) + " M=" + std::to_string(M);
+    const at::Tensor want = skinny_linear_ref(ref), got = skinny_linear_cuda(a);
+    worst.expect_close(got, want, kTol, what + " output");
+    worst.expect_close(a.kv_append.k_cache, ref.kv_append.k_cache, kTol, what + " k_cache");
+    worst.expect_close(a.kv_append.v_cache, ref.kv_append.v_cache, kTol, what + " v_cache");
+    // The cache rows hold exactly the output's rounded K/V columns.
+    const at::Tensor k_row = a.kv_append.k_cache[slots[0].item<int64_t>()].select(1, rows[0].item<int64_t>());
+    EXPECT_TRUE(at::equal(k_row.reshape({-1}), got[0].narrow(0, Hq * dh, Hkv * dh))) << what;
+  }
+  // A padding row on an out-of-range slot: the kernel skips it, the rest is written.
+  Case c = make_case(2, (Hq + 2 * Hkv) * dh, 2560, true, true, SkinnyEpilogue::store);
+  const at::Tensor k0 = at::randn({S, Hkv, C, dh}, bf);
+  c.args.kv_append = {k0.clone(), k0.clone(), at::tensor({int64_t{1}, S}, i64), at::tensor({5, 5}, i64), Hq * dh};
+  const at::Tensor got = skinny_linear_cuda(c.args);
+  EXPECT_TRUE(at::equal(c.args.kv_append.k_cache.narrow(0, 0, 1), k0.narrow(0, 0, 1)));
+  EXPECT_TRUE(at::equal(c.args.kv_append.k_cache[1].select(1, 5).reshape({-1}), got[0].narrow(0, Hq * dh, Hkv * dh)));
+}
+
 TEST(KernelsGpuSkinnyLinear, RejectsWhatItCannotTake) {
   ASSERT_TRUE(at::hasCUDA()) << "no CUDA device";
   Case c = make_case(kSkinnyMaxRows + 1, 64, 256, false, false, SkinnyEpilogue::store);  // the matrix-product path

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/kernels/add_layer_norm/add_layer_norm.h"
+#include "runtime/kernels/kv_cache_append/kv_cache_append.h"
 #include "runtime/kernels/skinny_linear/skinny_linear.h"
 #include "runtime/layers/dense.h"
 
@@ -61,6 +62,26 @@ TEST(KernelsSkinnyLinear, ReferenceIsTheDecodeLayerMath) {
   }
 }
 
+// The QKV projection with the K/V append: the same output as the plain store, and the caches written as
+// kv_cache_append writes them (other rows untouched).
+TEST(KernelsSkinnyLinear, KvAppendWritesTheProjectionsKeysAndValues) {
+  at::manual_seed(12);
+  const int64_t M = 2, D = 64, Hq = 4, Hkv = 2, dh = 8, S = 3, C = 5;
+  SkinnyLinearArgs a;
+  a.x = at::randn({M, D}).to(at::kBFloat16);
+  a.weight = (at::randn({(Hq + 2 * Hkv) * dh, D}) * 0.2).to(at::kBFloat16);
+  const at::Tensor k0 = at::randn({S, Hkv, C, dh}).to(at::kBFloat16), v0 = at::randn({S, Hkv, C, dh}).to(at::kBFloat16);
+  a.kv_append = {k0.clone(), v0.clone(), at::tensor({2, 0}, at::kLong), at::tensor({4, 1}, at::kLong), Hq * dh};
+  const at::Tensor y = skinny_linear(a);
+  EXPECT_TRUE(at::equal(y, at::linear(a.x, a.weight)));
+  at::Tensor k_want = k0.clone(), v_want = v0.clone();
+  kv_cache_append_ref(k_want, v_want, y.narrow(1, Hq * dh, Hkv * dh).view({M, Hkv, dh}),
+                      y.narrow(1, (Hq + Hkv) * dh, Hkv * dh).view({M, Hkv, dh}), a.kv_append.slots, a.kv_append.rows);
+  EXPECT_TRUE(at::equal(a.kv_append.k_cache, k_want));
+  EXPECT_TRUE(at::equal(a.kv_append.v_cache, v_want));
+  EXPECT_FALSE(at::equal(a.kv_append.k_cache, k0));  // something was written
+}
+
 TEST(KernelsSkinnyLinear, ArgumentErrorsNameTheTensor) {
   const Inputs in = make_inputs(at::kFloat);
   const auto message = [](const SkinnyLinearArgs& a) -> std::string {
@@ -83,6 +104,20 @@ TEST(KernelsSkinnyLinear, ArgumentErrorsNameTheTensor) {
   EXPECT_NE(message(a).find("tensor 'bias'"), std::string::npos) << message(a);
   a.bias = at::Tensor(), a.weight = in.fc1.to(at::kInt);
   EXPECT_NE(message(a).find("tensor 'weight'"), std::string::npos) << message(a);
+
+  // The K/V append: caches, indices and the column count are checked by name.
+  a.weight = in.fc1.to(at::kBFloat16);  // N = 96 = 32 query columns + 2 x (Hkv 2 x dh 16)
+  const at::Tensor cache = at::zeros({3, 2, 5, 16}, at::kBFloat16);
+  a.kv_append = {cache, cache.clone(), at::zeros({3}, at::kLong), at::zeros({3}, at::kLong), 32};
+  EXPECT_EQ(message(a), "(accepted)");
+  a.kv_append.q_cols = 40;
+  EXPECT_NE(message(a).find("kv_append.q_cols"), std::string::npos) << message(a);
+  a.kv_append.q_cols = 32, a.kv_append.v_cache = at::zeros({3, 2, 5, 16}, at::kFloat);
+  EXPECT_NE(message(a).find("tensor 'kv_append.v_cache'"), std::string::npos) << message(a);
+  a.kv_append.v_cache = cache.clone(), a.kv_append.rows = at::zeros({2}, at::kLong);
+  EXPECT_NE(message(a).find("tensor 'kv_append.rows'"), std::string::npos) << message(a);
+  a.kv_append.rows = at::zeros({3}, at::kLong), a.epilogue = SkinnyEpilogue::store_float;
+  EXPECT_NE(message(a).find("store epilogue only"), std::string::npos) << message(a);
 }
 
 }  // namespace

@@ -65,6 +65,28 @@ void check_skinny_linear_args(const SkinnyLinearArgs& a) {
     case SkinnyEpilogue::store:
     case SkinnyEpilogue::store_float: break;
   }
+  const SkinnyKvAppend& kv = a.kv_append;
+  if (!kv.k_cache.defined()) return;
+  if (a.epilogue != SkinnyEpilogue::store)
+    throw std::invalid_argument("skinny_linear: the K/V append takes the store epilogue only");
+  const auto cache_like = [&](const at::Tensor& c, const char* name) {
+    if (!c.defined() || c.dim() != 4 || !like(c, T) || !c.is_contiguous())
+      fail(name, "[S, Hkv, C, dh] contiguous like weight", c);
+  };
+  cache_like(kv.k_cache, "kv_append.k_cache");
+  cache_like(kv.v_cache, "kv_append.v_cache");
+  if (kv.v_cache.sizes() != kv.k_cache.sizes()) fail("kv_append.v_cache", "the sizes of kv_append.k_cache", kv.v_cache);
+  const int64_t kv_cols = kv.k_cache.size(1) * kv.k_cache.size(3);
+  if (kv.q_cols < 0 || kv.q_cols + 2 * kv_cols != N)
+    fail("weight", std::to_string(kv.q_cols) + " query rows + 2 x " + std::to_string(kv_cols) +
+                       " key/value rows (kv_append.q_cols and the caches' Hkv dh)",
+         w);
+  const auto index_like = [&](const at::Tensor& t, const char* name) {
+    if (!t.defined() || t.dim() != 1 || t.size(0) != M || !like(t, at::kLong))
+      fail(name, "[" + std::to_string(M) + "] int64 on " + w.device().str(), t);
+  };
+  index_like(kv.slots, "kv_append.slots");
+  index_like(kv.rows, "kv_append.rows");
 }
 
 bool skinny_linear_kernel_fits(const SkinnyLinearArgs& a) {

@@ -46,6 +46,13 @@ struct SkinnyParams {
   int slots;    // warp tasks along N: N / 2 row pairs
   int k_split;  // warps sharing one slot, each over a slice of K
   int tiles;    // ceil(slots / (kWarps / k_split))
+  // The K/V append of the store epilogue (k_cache null: none); caches [n_slots, n_kv_heads, capacity, head_dim].
+  void* k_cache;
+  void* v_cache;
+  const int64_t* kv_slots;
+  const int64_t* kv_rows;
+  int q_cols, kv_cols, head_dim;
+  int64_t n_kv_heads, capacity, n_slots;
 };
 
 // 8 packed bfloat16 -> float32.
@@ -156,30 +163,95 @@ __device__ void normalise_rows(const SkinnyParams& p, T* xs, float* scratch) {
 
 __device__ __forceinline__ float silu(float g) { return g / (1.f + __expf(-g)); }
 
-// Finishes output `n` of row m from the float32 dot product(s) `a` (and `up` for the gate halves).
+// What finishing a slot's two outputs reads besides the dot products, requested when the warp starts the slot so
+// that its latency hides behind the weight stream (read at the end, it stalls the warp before its next tile).
+struct EpilogueIn {
+  float bias[kRowsPerWarp];
+  float operand[kRowsPerWarp];  // the residual (add_to_residual) or the value (silu_gate_value)
+};
+
+// The store epilogue's side writes, a template parameter so that the plain store keeps its registers.
+enum class SideWrites { none, kv_append };
+
+// Row m's slot and cache row for the K/V append (-1: none, or out of range), read once per kernel.
+struct RowIndices {
+  int64_t kv_slot = -1, kv_row = -1;
+};
+
+// Output i (0, 1) of a slot: 2 slot + i, or for the gate halves the gate row slot and its up row slot + N/2.
+template <SkinnyEpilogue EPI>
+__device__ __forceinline__ int output_of(const SkinnyParams& p, int slot, int i) {
+  return EPI == SkinnyEpilogue::silu_gate_halves ? slot + i * (p.N / 2) : 2 * slot + i;
+}
+
 template <typename T, SkinnyEpilogue EPI>
-__device__ __forceinline__ void finish(const SkinnyParams& p, int m, int n, float a, float up) {
+__device__ __forceinline__ EpilogueIn read_epilogue_inputs(const SkinnyParams& p, int m, int slot) {
+  EpilogueIn in;
   const auto* bias = static_cast<const T*>(p.bias);
-  const int64_t at = static_cast<int64_t>(m) * (EPI == SkinnyEpilogue::silu_gate_halves ? p.N / 2 : p.N) + n;
-  const float y = static_cast<float>(static_cast<T>(a + (bias ? static_cast<float>(bias[n]) : 0.f)));
-  if constexpr (EPI == SkinnyEpilogue::store) {
-    static_cast<T*>(p.out)[at] = static_cast<T>(y);
-  } else if constexpr (EPI == SkinnyEpilogue::store_float) {
-    static_cast<float*>(p.out)[at] = y;
-  } else if constexpr (EPI == SkinnyEpilogue::add_to_residual) {
-    p.residual[at] += y;
-  } else if constexpr (EPI == SkinnyEpilogue::silu_gate_value) {
-    static_cast<T*>(p.out)[at] = static_cast<T>(silu(y) * static_cast<float>(static_cast<const T*>(p.value)[at]));
-  } else {  // silu_gate_halves: y is the gate, `up` the matching row of the second half
-    const int n_up = n + p.N / 2;
-    const float u = static_cast<float>(static_cast<T>(up + (bias ? static_cast<float>(bias[n_up]) : 0.f)));
-    static_cast<T*>(p.out)[at] = static_cast<T>(silu(y) * u);
+#pragma unroll
+  for (int i = 0; i < kRowsPerWarp; ++i) {
+    const int n = output_of<EPI>(p, slot, i);
+    const bool valid = n < p.N;
+    const int64_t at = static_cast<int64_t>(m) * p.N + n;
+    in.bias[i] = bias && valid ? static_cast<float>(bias[n]) : 0.f;
+    in.operand[i] = 0.f;
+    if constexpr (EPI == SkinnyEpilogue::add_to_residual) in.operand[i] = valid ? p.residual[at] : 0.f;
+    if constexpr (EPI == SkinnyEpilogue::silu_gate_value)
+      in.operand[i] = valid ? static_cast<float>(static_cast<const T*>(p.value)[at]) : 0.f;
   }
+  return in;
+}
+
+// Writes output i (0, 1) of a slot for row m from its float32 dot product `a` (for the gate halves a[0] is the
+// gate and a[1] the up row) and the inputs read at the slot's start.
+template <typename T, SkinnyEpilogue EPI, SideWrites SIDE>
+__device__ __forceinline__ void finish(const SkinnyParams& p, int m, int slot, const float (&a)[kRowsPerWarp],
+                                       const EpilogueIn& in, const RowIndices& row) {
+  if constexpr (EPI == SkinnyEpilogue::silu_gate_halves) {
+    const float gate = static_cast<float>(static_cast<T>(a[0] + in.bias[0]));
+    const float up = static_cast<float>(static_cast<T>(a[1] + in.bias[1]));
+    static_cast<T*>(p.out)[static_cast<int64_t>(m) * (p.N / 2) + slot] = static_cast<T>(silu(gate) * up);
+    return;
+  }
+#pragma unroll
+  for (int i = 0; i < kRowsPerWarp; ++i) {
+    const int n = 2 * slot + i;
+    if (n >= p.N) break;
+    const int64_t at = static_cast<int64_t>(m) * p.N + n;
+    const float y = static_cast<float>(static_cast<T>(a[i] + in.bias[i]));
+    if constexpr (EPI == SkinnyEpilogue::store) {
+      static_cast<T*>(p.out)[at] = static_cast<T>(y);
+      // The K/V append: column n past the queries into the slot's cache row, as kv_cache_append writes it.
+      if (SIDE == SideWrites::kv_append && n >= p.q_cols && row.kv_slot >= 0) {
+        const int col = n - p.q_cols;
+        const bool is_v = col >= p.kv_cols;
+        const int c = is_v ? col - p.kv_cols : col;
+        const int64_t h = c / p.head_dim, e = c % p.head_dim;
+        static_cast<T*>(is_v ? p.v_cache : p.k_cache)[((row.kv_slot * p.n_kv_heads + h) * p.capacity + row.kv_row) *
+                                                          p.head_dim + e] = static_cast<T>(y);
+      }
+    } else if constexpr (EPI == SkinnyEpilogue::store_float) {
+      static_cast<float*>(p.out)[at] = y;
+    } else if constexpr (EPI == SkinnyEpilogue::add_to_residual) {
+      p.residual[at] = in.operand[i] + y;
+    } else {  // silu_gate_value
+      static_cast<T*>(p.out)[at] = static_cast<T>(silu(y) * in.operand[i]);
+    }
+  }
+}
+
+// Row m's slot and cache row for the K/V append; out-of-range ones become -1 (skipped, as kv_cache_append skips
+// them).
+__device__ __forceinline__ RowIndices read_row_indices(const SkinnyParams& p, int m) {
+  RowIndices r;
+  const int64_t slot = p.kv_slots[m], row = p.kv_rows[m];
+  if (slot >= 0 && slot < p.n_slots && row >= 0 && row < p.capacity) r.kv_slot = slot, r.kv_row = row;
+  return r;
 }
 
 // UNROLL: 16-byte chunks per row that a lane requests at once. DB: two such batches alternate, the next one in
 // flight while the current one is multiplied, at the cost of twice the registers.
-template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, int UNROLL, bool DB>
+template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, int UNROLL, bool DB, SideWrites SIDE>
 __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p) {
   extern __shared__ uint4 dynamic_smem[];
   __shared__ float scratch[kWarps * MAXM];
@@ -226,6 +298,10 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
   }
   allow_next_kernels();
   wait_for_previous_kernels();
+  // Lane m finishes row m's outputs: its slot indices for the side writes, read once.
+  RowIndices row_indices;
+  if constexpr (SIDE != SideWrites::none)
+    if (lane < p.M) row_indices = read_row_indices(p, lane);
 
   const T* x;
   int64_t ldx;
@@ -266,6 +342,9 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
         }
       }
     };
+    const bool finisher = slice == 0 && slot < p.slots && lane < MAXM && lane < p.M;
+    EpilogueIn epilogue_in;
+    if (finisher) epilogue_in = read_epilogue_inputs<T, EPI>(p, lane, slot);
     if (slot < p.slots && c_begin + lane < c_end) {
       const T* rows[kRowsPerWarp];
       slot_rows(slot, rows);
@@ -317,7 +396,7 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
       }
       __syncthreads();  // partial is free for the next tile
     }
-    if (slice == 0 && slot < p.slots && lane < MAXM && lane < p.M) {
+    if (finisher) {
       const int m = lane;
       // Every lane holds the sums (xor reduction); lane m finishes row m's outputs.
       float a[kRowsPerWarp];
@@ -328,24 +407,16 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
         for (int mm = 0; mm < MAXM; ++mm)
           if (mm == m) a[i] = acc[i][mm];
       }
-      if constexpr (halves) {
-        finish<T, EPI>(p, m, slot, a[0], a[1]);
-      } else {
-#pragma unroll
-        for (int i = 0; i < kRowsPerWarp; ++i) {
-          const int n = 2 * slot + i;
-          if (n < p.N) finish<T, EPI>(p, m, n, a[i], 0.f);
-        }
-      }
+      finish<T, EPI, SIDE>(p, m, slot, a, epilogue_in, row_indices);
     }
   }
 }
 
 // Resident blocks per SM of one instantiation at its largest shared memory, computed once.
-template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, int UNROLL, bool DB>
+template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, int UNROLL, bool DB, SideWrites SIDE>
 int resident_blocks_per_sm() {
   static const int blocks = [] {
-    const auto kernel = skinny_linear_kernel<T, MAXM, NORM, EPI, UNROLL, DB>;
+    const auto kernel = skinny_linear_kernel<T, MAXM, NORM, EPI, UNROLL, DB, SIDE>;
     const int smem = NORM ? MAXM * static_cast<int>(kSkinnyMaxNormCols * sizeof(T)) : 0;
     if (smem > 48 * 1024)
       C10_CUDA_CHECK(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, smem));
@@ -357,10 +428,10 @@ int resident_blocks_per_sm() {
 }
 
 // Splits the work into tiles and picks the grid. Blocks are persistent: as many as fit, each looping over tiles.
-template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, int UNROLL, bool DB>
+template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, int UNROLL, bool DB, SideWrites SIDE>
 void launch_with(SkinnyParams p, cudaStream_t stream) {
   const int sms = at::cuda::getCurrentDeviceProperties()->multiProcessorCount;
-  const int resident = resident_blocks_per_sm<T, MAXM, NORM, EPI, UNROLL, DB>() * sms;
+  const int resident = resident_blocks_per_sm<T, MAXM, NORM, EPI, UNROLL, DB, SIDE>() * sms;
   const int chunks = p.K / 8;
   constexpr int kHeld = DB ? 2 * UNROLL : UNROLL;  // chunks per row a lane holds in registers
   const auto tiles_for = [&](int k_split) { return (p.slots + kWarps / k_split - 1) / (kWarps / k_split); };
@@ -384,7 +455,7 @@ void launch_with(SkinnyParams p, cudaStream_t stream) {
   // (73.9% against 69.6%, 2026-11-23); prefetching them into L2 instead measured 67.5% against 68.3% without it.
   const int grid = std::min(p.tiles, resident);
   const int smem = NORM ? p.M * p.K * static_cast<int>(sizeof(T)) : 0;
-  launch_dependent(skinny_linear_kernel<T, MAXM, NORM, EPI, UNROLL, DB>, dim3(static_cast<unsigned>(grid)),
+  launch_dependent(skinny_linear_kernel<T, MAXM, NORM, EPI, UNROLL, DB, SIDE>, dim3(static_cast<unsigned>(grid)),
                    dim3(kThreads), static_cast<size_t>(smem), stream, p);
 }
 
@@ -393,21 +464,23 @@ void launch_with(SkinnyParams p, cudaStream_t stream) {
 // (fc1 99.7%, in_proj 91.7%, fc2 96.0%, against 96.7%, 84.2% and 86.8% with 4); small ones are bound by the
 // start of the kernel, where 4 chunks and three blocks per SM do best with a LayerNorm prologue (Wqkv 74.8% against
 // 68.8% with 8), and two alternating batches of 3 without one (attention out_proj 85.4% against 70.9%).
-template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI>
+template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, SideWrites SIDE = SideWrites::none>
 void launch(const SkinnyParams& p, cudaStream_t stream) {
   const int64_t bytes = static_cast<int64_t>(p.N) * p.K * static_cast<int64_t>(sizeof(T));
   constexpr int64_t kLarge = int64_t{40} << 20;
-  if (bytes >= kLarge) return launch_with<T, MAXM, NORM, EPI, 8, false>(p, stream);
+  if (bytes >= kLarge) return launch_with<T, MAXM, NORM, EPI, 8, false, SIDE>(p, stream);
   if constexpr (NORM)
-    launch_with<T, MAXM, NORM, EPI, 4, false>(p, stream);
+    launch_with<T, MAXM, NORM, EPI, 4, false, SIDE>(p, stream);
   else
-    launch_with<T, MAXM, NORM, EPI, 3, true>(p, stream);
+    launch_with<T, MAXM, NORM, EPI, 3, true, SIDE>(p, stream);
 }
 
 template <typename T, int MAXM, bool NORM>
 void launch_epilogue(SkinnyEpilogue e, const SkinnyParams& p, cudaStream_t stream) {
   switch (e) {
-    case SkinnyEpilogue::store: return launch<T, MAXM, NORM, SkinnyEpilogue::store>(p, stream);
+    case SkinnyEpilogue::store:
+      if (p.k_cache != nullptr) return launch<T, MAXM, NORM, SkinnyEpilogue::store, SideWrites::kv_append>(p, stream);
+      return launch<T, MAXM, NORM, SkinnyEpilogue::store>(p, stream);
     case SkinnyEpilogue::store_float: return launch<T, MAXM, NORM, SkinnyEpilogue::store_float>(p, stream);
     case SkinnyEpilogue::add_to_residual: return launch<T, MAXM, NORM, SkinnyEpilogue::add_to_residual>(p, stream);
     case SkinnyEpilogue::silu_gate_halves: return launch<T, MAXM, NORM, SkinnyEpilogue::silu_gate_halves>(p, stream);
@@ -450,6 +523,9 @@ at::Tensor skinny_linear_cuda(const SkinnyLinearArgs& a) {
   const at::Tensor norm_w = a.norm.weight.defined() ? a.norm.weight.contiguous() : a.norm.weight;
   const at::Tensor norm_b = a.norm.bias.defined() ? a.norm.bias.contiguous() : a.norm.bias;
   const at::Tensor value = a.value.defined() ? a.value.contiguous() : a.value;
+  const SkinnyKvAppend& kv = a.kv_append;
+  const at::Tensor kv_slots = kv.k_cache.defined() ? kv.slots.contiguous() : at::Tensor();
+  const at::Tensor kv_rows = kv.k_cache.defined() ? kv.rows.contiguous() : at::Tensor();
   SkinnyParams p{};
   p.x = a.x.data_ptr();
   p.ldx = a.x.stride(0);
@@ -461,6 +537,16 @@ at::Tensor skinny_linear_cuda(const SkinnyLinearArgs& a) {
   p.out = out.defined() ? out.data_ptr() : nullptr;
   p.residual = a.epilogue == SkinnyEpilogue::add_to_residual ? a.residual.data_ptr<float>() : nullptr;
   p.value = value.defined() ? value.data_ptr() : nullptr;
+  if (kv.k_cache.defined()) {
+    p.k_cache = kv.k_cache.data_ptr();
+    p.v_cache = kv.v_cache.data_ptr();
+    p.kv_slots = kv_slots.data_ptr<int64_t>();
+    p.kv_rows = kv_rows.data_ptr<int64_t>();
+    p.q_cols = static_cast<int>(kv.q_cols);
+    p.n_slots = kv.k_cache.size(0), p.n_kv_heads = kv.k_cache.size(1), p.capacity = kv.k_cache.size(2);
+    p.head_dim = static_cast<int>(kv.k_cache.size(3));
+    p.kv_cols = static_cast<int>(p.n_kv_heads * p.head_dim);
+  }
   p.M = static_cast<int>(M), p.N = static_cast<int>(N), p.K = static_cast<int>(K);
   p.slots = static_cast<int>(halves ? N / 2 : (N + 1) / 2);
   const cudaStream_t stream = c10::cuda::getCurrentCUDAStream();

@@ -4,7 +4,7 @@
 //       | layer_norm(x.to(T)) * norm.weight + norm.bias, rounded to T  (norm: x is the float32 residual stream;
 //                                                                      as add_layer_norm computes it, no delta)
 //   y   = (in · weightᵀ + bias) rounded to T                           (T = weight's dtype, accumulated in float32)
-//   out = y                                     Epilogue::store
+//   out = y                                     Epilogue::store (and the K/V append of SkinnyKvAppend)
 //       | y.to(float32)                         Epilogue::store_float   (logits)
 //       | residual += y.to(float32), returns {} Epilogue::add_to_residual (the block's output joins the stream)
 //       | silu_gate(y[:, :N/2], y[:, N/2:])     Epilogue::silu_gate_halves (the gated MLP's fc1: gate | up)
@@ -27,12 +27,23 @@ struct SkinnyNorm {
   double eps = 1e-5;
 };
 
+// With the store epilogue, the output's key and value columns also go into slot-indexed caches: the decode step's
+// K/V append fused into its QKV projection, as kv_cache_append(k_cache, v_cache, y[:, q_cols : q_cols + Hkv dh],
+// y[:, q_cols + Hkv dh :], slots, rows) computes it. The kernel skips a row whose slot or cache row is out of range
+// (it reads them on the device); the reference throws for one.
+struct SkinnyKvAppend {
+  at::Tensor k_cache, v_cache;  // [S, Hkv, C, dh] contiguous, the weight's dtype and device; undefined: no append
+  at::Tensor slots, rows;       // int64 [M] on the weight's device
+  int64_t q_cols = 0;           // output columns before the keys: N = q_cols + 2 Hkv dh
+};
+
 struct SkinnyLinearArgs {
   at::Tensor x, weight, bias;
   SkinnyNorm norm;
   SkinnyEpilogue epilogue = SkinnyEpilogue::store;
-  at::Tensor residual;  // add_to_residual
-  at::Tensor value;     // silu_gate_value
+  at::Tensor residual;      // add_to_residual
+  at::Tensor value;         // silu_gate_value
+  SkinnyKvAppend kv_append;  // store only
 };
 
 at::Tensor skinny_linear(const SkinnyLinearArgs& args);

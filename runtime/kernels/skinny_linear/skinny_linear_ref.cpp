@@ -2,6 +2,7 @@
 // not take (CPU, more rows); see skinny_linear.h.
 #include "runtime/kernels/skinny_linear/skinny_linear.h"
 
+#include "runtime/kernels/kv_cache_append/kv_cache_append.h"
 #include "runtime/kernels/silu_gate/silu_gate.h"
 
 namespace rbench::runtime::kernels {
@@ -15,7 +16,16 @@ at::Tensor skinny_linear_ref(const SkinnyLinearArgs& a) {
                             : a.x;
   const at::Tensor y = at::linear(in, a.weight, a.bias);  // [M, N] in T
   switch (a.epilogue) {
-    case SkinnyEpilogue::store: return y;
+    case SkinnyEpilogue::store: {
+      const SkinnyKvAppend& kv = a.kv_append;
+      if (kv.k_cache.defined()) {
+        const int64_t M = y.size(0), Hkv = kv.k_cache.size(1), dh = kv.k_cache.size(3);
+        at::Tensor k_cache = kv.k_cache, v_cache = kv.v_cache;
+        kv_cache_append_ref(k_cache, v_cache, y.narrow(1, kv.q_cols, Hkv * dh).view({M, Hkv, dh}),
+                            y.narrow(1, kv.q_cols + Hkv * dh, Hkv * dh).view({M, Hkv, dh}), kv.slots, kv.rows);
+      }
+      return y;
+    }
     case SkinnyEpilogue::store_float: return y.to(at::kFloat);
     case SkinnyEpilogue::add_to_residual: {
       at::Tensor residual = a.residual;
