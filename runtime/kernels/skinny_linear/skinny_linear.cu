@@ -459,11 +459,12 @@ void launch_with(SkinnyParams p, cudaStream_t stream) {
                    dim3(kThreads), static_cast<size_t>(smem), stream, p);
 }
 
-// The register batch by matrix size, from the GEMV micro-benchmark on the H100 (graphs of 64 dependent launches over
-// distinct weights, share of the copy bandwidth): large matrices stream best with 8 chunks per row in flight
-// (fc1 99.7%, in_proj 91.7%, fc2 96.0%, against 96.7%, 84.2% and 86.8% with 4); small ones are bound by the
-// start of the kernel, where 4 chunks and three blocks per SM do best with a LayerNorm prologue (Wqkv 74.8% against
-// 68.8% with 8), and two alternating batches of 3 without one (attention out_proj 85.4% against 70.9%).
+// The register batch by matrix size, from tests/kernels/gemv_micro_bench.cu on the H100 (graphs of 64 dependent
+// launches over distinct weights, share of the copy bandwidth; the table is in docs/PERFORMANCE.md): large matrices
+// stream best with 8 chunks per row in flight (fc1 99.7%, in_proj 91.7%, fc2 96.0%, against 96.7%, 84.2% and 86.8%
+// with 4); small ones are bound by the start of the kernel, where 4 chunks and three blocks per SM do best with a
+// LayerNorm prologue (Wqkv 74.8% against 68.7% with 8), and two alternating batches of 3 without one (attention
+// out_proj 85.4% against 71.1%).
 template <typename T, int MAXM, bool NORM, SkinnyEpilogue EPI, SideWrites SIDE = SideWrites::none>
 void launch(const SkinnyParams& p, cudaStream_t stream) {
   const int64_t bytes = static_cast<int64_t>(p.N) * p.K * static_cast<int64_t>(sizeof(T));
