@@ -211,31 +211,31 @@ __device__ __forceinline__ void finish(const SkinnyParams& p, int m, int slot, c
     const float gate = static_cast<float>(static_cast<T>(a[0] + in.bias[0]));
     const float up = static_cast<float>(static_cast<T>(a[1] + in.bias[1]));
     static_cast<T*>(p.out)[static_cast<int64_t>(m) * (p.N / 2) + slot] = static_cast<T>(silu(gate) * up);
-    return;
-  }
+  } else {
 #pragma unroll
-  for (int i = 0; i < kRowsPerWarp; ++i) {
-    const int n = 2 * slot + i;
-    if (n >= p.N) break;
-    const int64_t at = static_cast<int64_t>(m) * p.N + n;
-    const float y = static_cast<float>(static_cast<T>(a[i] + in.bias[i]));
-    if constexpr (EPI == SkinnyEpilogue::store) {
-      static_cast<T*>(p.out)[at] = static_cast<T>(y);
-      // The K/V append: column n past the queries into the slot's cache row, as kv_cache_append writes it.
-      if (SIDE == SideWrites::kv_append && n >= p.q_cols && row.kv_slot >= 0) {
-        const int col = n - p.q_cols;
-        const bool is_v = col >= p.kv_cols;
-        const int c = is_v ? col - p.kv_cols : col;
-        const int64_t h = c / p.head_dim, e = c % p.head_dim;
-        static_cast<T*>(is_v ? p.v_cache : p.k_cache)[((row.kv_slot * p.n_kv_heads + h) * p.capacity + row.kv_row) *
-                                                          p.head_dim + e] = static_cast<T>(y);
+    for (int i = 0; i < kRowsPerWarp; ++i) {
+      const int n = 2 * slot + i;
+      if (n >= p.N) break;
+      const int64_t at = static_cast<int64_t>(m) * p.N + n;
+      const float y = static_cast<float>(static_cast<T>(a[i] + in.bias[i]));
+      if constexpr (EPI == SkinnyEpilogue::store) {
+        static_cast<T*>(p.out)[at] = static_cast<T>(y);
+        // The K/V append: column n past the queries into the slot's cache row, as kv_cache_append writes it.
+        if (SIDE == SideWrites::kv_append && n >= p.q_cols && row.kv_slot >= 0) {
+          const int col = n - p.q_cols;
+          const bool is_v = col >= p.kv_cols;
+          const int c = is_v ? col - p.kv_cols : col;
+          const int64_t h = c / p.head_dim, e = c % p.head_dim;
+          const int64_t cache_row = (row.kv_slot * p.n_kv_heads + h) * p.capacity + row.kv_row;
+          static_cast<T*>(is_v ? p.v_cache : p.k_cache)[cache_row * p.head_dim + e] = static_cast<T>(y);
+        }
+      } else if constexpr (EPI == SkinnyEpilogue::store_float) {
+        static_cast<float*>(p.out)[at] = y;
+      } else if constexpr (EPI == SkinnyEpilogue::add_to_residual) {
+        p.residual[at] = in.operand[i] + y;
+      } else {  // silu_gate_value
+        static_cast<T*>(p.out)[at] = static_cast<T>(silu(y) * in.operand[i]);
       }
-    } else if constexpr (EPI == SkinnyEpilogue::store_float) {
-      static_cast<float*>(p.out)[at] = y;
-    } else if constexpr (EPI == SkinnyEpilogue::add_to_residual) {
-      p.residual[at] = in.operand[i] + y;
-    } else {  // silu_gate_value
-      static_cast<T*>(p.out)[at] = static_cast<T>(silu(y) * in.operand[i]);
     }
   }
 }
@@ -264,8 +264,8 @@ __global__ void __launch_bounds__(kThreads) skinny_linear_kernel(SkinnyParams p)
   const int chunks = p.K / 8;
   const int per_slice = (chunks + KS - 1) / KS;
   const int c_begin = slice * per_slice, c_end = min(chunks, c_begin + per_slice);
-  constexpr bool halves = EPI == SkinnyEpilogue::silu_gate_halves;
   constexpr int kStep = 32 * UNROLL;  // chunks of a row that one batch of the warp covers
+  constexpr bool halves = EPI == SkinnyEpilogue::silu_gate_halves;
   // The two rows of a slot: outputs 2 slot and 2 slot + 1, or the gate row slot and its up row slot + N/2.
   const auto slot_rows = [&](int slot, const T* (&rows)[kRowsPerWarp]) {
 #pragma unroll
