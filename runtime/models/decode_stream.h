@@ -1,9 +1,10 @@
 // The float32 residual stream of one batched decode step and the linears that read and write it, in one of two
 // strategies picked by the batch size:
 //   - few rows (B <= kernels::kSkinnyMaxRows): each linear is one skinny_linear launch with the LayerNorm before it
-//     and the residual add or SiLU gate after it fused in; the weights stream at close to the copy bandwidth.
+//     and the residual add, SiLU gate or K/V append after it fused in; the weights stream at close to the copy
+//     bandwidth.
 //   - more rows: cuBLAS matrix products, the block's output held back and added by the next LayerNorm
-//     (kernels::add_layer_norm), the gates by kernels::silu_gate.
+//     (kernels::add_layer_norm), the gates by kernels::silu_gate, the K/V rows by kernels::kv_cache_append.
 // Both compute the per-sequence forward's math with its roundings, so a model's decode step is written once.
 #pragma once
 
