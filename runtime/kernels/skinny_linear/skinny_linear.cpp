@@ -75,7 +75,8 @@ void check_skinny_linear_args(const SkinnyLinearArgs& a) {
   };
   cache_like(kv.k_cache, "kv_append.k_cache");
   cache_like(kv.v_cache, "kv_append.v_cache");
-  if (kv.v_cache.sizes() != kv.k_cache.sizes()) fail("kv_append.v_cache", "the sizes of kv_append.k_cache", kv.v_cache);
+  if (kv.v_cache.sizes() != kv.k_cache.sizes())
+    fail("kv_append.v_cache", "the sizes of kv_append.k_cache", kv.v_cache);
   const int64_t kv_cols = kv.k_cache.size(1) * kv.k_cache.size(3);
   if (kv.q_cols < 0 || kv.q_cols + 2 * kv_cols != N)
     fail("weight", std::to_string(kv.q_cols) + " query rows + 2 x " + std::to_string(kv_cols) +
