@@ -35,11 +35,9 @@ at::Tensor DecodeStream::project_in(const layers::LayerNormWeights& norm, const 
   switch (epilogue) {
     case SkinnyEpilogue::store:
       if (kv_append.k_cache.defined()) {
-        const int64_t B = y.size(0), Hkv = kv_append.k_cache.size(1), dh = kv_append.k_cache.size(3);
+        const auto [k, v] = kernels::kv_columns(kv_append, y);
         at::Tensor k_cache = kv_append.k_cache, v_cache = kv_append.v_cache;
-        kernels::kv_cache_append(k_cache, v_cache, y.narrow(1, kv_append.q_cols, Hkv * dh).view({B, Hkv, dh}),
-                                 y.narrow(1, kv_append.q_cols + Hkv * dh, Hkv * dh).view({B, Hkv, dh}),
-                                 kv_append.slots, kv_append.rows);
+        kernels::kv_cache_append(k_cache, v_cache, k, v, kv_append.slots, kv_append.rows);
       }
       return y;
     case SkinnyEpilogue::store_float: return y.to(at::kFloat);

@@ -18,6 +18,8 @@
 
 #include <ATen/ATen.h>
 
+#include <utility>
+
 namespace rbench::runtime::kernels {
 
 enum class SkinnyEpilogue { store, store_float, add_to_residual, silu_gate_halves, silu_gate_value };
@@ -36,6 +38,9 @@ struct SkinnyKvAppend {
   at::Tensor slots, rows;       // int64 [M] on the weight's device
   int64_t q_cols = 0;           // output columns before the keys: N = q_cols + 2 Hkv dh
 };
+
+// The key and value columns of a projection's output y [M, N] as [M, Hkv, dh] views, as `kv` appends them.
+std::pair<at::Tensor, at::Tensor> kv_columns(const SkinnyKvAppend& kv, const at::Tensor& y);
 
 struct SkinnyLinearArgs {
   at::Tensor x, weight, bias;

@@ -7,6 +7,14 @@
 
 namespace rbench::runtime::kernels {
 
+std::pair<at::Tensor, at::Tensor> kv_columns(const SkinnyKvAppend& kv, const at::Tensor& y) {
+  const int64_t M = y.size(0), cols = kv.k_cache.size(1) * kv.k_cache.size(3);
+  const auto heads = [&](int64_t first) {
+    return y.narrow(1, first, cols).view({M, kv.k_cache.size(1), kv.k_cache.size(3)});
+  };
+  return {heads(kv.q_cols), heads(kv.q_cols + cols)};
+}
+
 at::Tensor skinny_linear_ref(const SkinnyLinearArgs& a) {
   check_skinny_linear_args(a);
   const at::ScalarType T = a.weight.scalar_type();
@@ -19,10 +27,9 @@ at::Tensor skinny_linear_ref(const SkinnyLinearArgs& a) {
     case SkinnyEpilogue::store: {
       const SkinnyKvAppend& kv = a.kv_append;
       if (kv.k_cache.defined()) {
-        const int64_t M = y.size(0), Hkv = kv.k_cache.size(1), dh = kv.k_cache.size(3);
+        const auto [k, v] = kv_columns(kv, y);
         at::Tensor k_cache = kv.k_cache, v_cache = kv.v_cache;
-        kv_cache_append_ref(k_cache, v_cache, y.narrow(1, kv.q_cols, Hkv * dh).view({M, Hkv, dh}),
-                            y.narrow(1, kv.q_cols + Hkv * dh, Hkv * dh).view({M, Hkv, dh}), kv.slots, kv.rows);
+        kv_cache_append_ref(k_cache, v_cache, k, v, kv.slots, kv.rows);
       }
       return y;
     }
