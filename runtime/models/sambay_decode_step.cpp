@@ -9,9 +9,11 @@
 #include <cmath>
 #include <map>
 #include <utility>
+#include <vector>
 
 #include "runtime/kernels/causal_conv1d_update/causal_conv1d_update.h"
 #include "runtime/kernels/decode_attention/decode_attention.h"
+#include "runtime/kernels/decode_step_inputs/decode_step_inputs.h"
 #include "runtime/kernels/selective_state_update/selective_state_update.h"
 #include "runtime/kernels/silu_gate/silu_gate.h"
 #include "runtime/models/decode_stream.h"
@@ -97,12 +99,7 @@ struct SambaYModel::StepRows {
   at::Tensor positions, lengths;
   std::map<int64_t, std::pair<at::Tensor, at::Tensor>> rings;  // window -> (rows, lengths)
 
-  const std::pair<at::Tensor, at::Tensor>& ring(int64_t window) {
-    auto it = rings.find(window);
-    if (it == rings.end())
-      it = rings.emplace(window, std::pair{at::remainder(positions, window), at::clamp_max(lengths, window)}).first;
-    return it->second;
-  }
+  const std::pair<at::Tensor, at::Tensor>& ring(int64_t window) const { return rings.at(window); }
 };
 
 void SambaYModel::mix_pooled(const Layer& layer, std::size_t index, DecodeStream& stream, StatePool& pool,
@@ -135,9 +132,16 @@ void SambaYModel::mix_pooled(const Layer& layer, std::size_t index, DecodeStream
 
 at::Tensor SambaYModel::decode_step(StatePool& pool, const at::Tensor& ids, const at::Tensor& slots,
                                     const at::Tensor& positions) {
-  DecodeStream stream(at::embedding(embed_, ids).to(at::kFloat), config_.norm_eps);  // [B, D] float32 stream
-  at::Tensor memory;                                                                 // [B, d_inner]
-  StepRows rows{positions, positions + 1, {}};
+  std::vector<int64_t> windows;  // of the sliding layers' rings, each once
+  for (std::size_t i = 0; i < layers_.size(); ++i)
+    if (layers_[i].kind == LayerKind::sliding_attention &&
+        std::find(windows.begin(), windows.end(), pool.layer(i).window) == windows.end())
+      windows.push_back(pool.layer(i).window);
+  kernels::DecodeStepInputs in = kernels::decode_step_inputs(embed_, ids, positions, windows);
+  DecodeStream stream(in.residual, config_.norm_eps);  // [B, D] float32 stream
+  at::Tensor memory;                                   // [B, d_inner]
+  StepRows rows{positions, in.lengths, {}};
+  for (std::size_t w = 0; w < windows.size(); ++w) rows.rings[windows[w]] = {in.ring_rows[w], in.ring_lengths[w]};
   for (std::size_t i = 0; i < layers_.size(); ++i) {
     const Layer& layer = layers_[i];
     mix_pooled(layer, i, stream, pool, slots, rows, memory);

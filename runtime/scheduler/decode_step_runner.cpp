@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "runtime/kernels/argmax_rows/argmax_rows.h"
 #include "runtime/sampler/batch_sampler.h"
 
 #ifdef RBENCH_HAVE_CUDA
@@ -67,7 +68,7 @@ at::Tensor DecodeStepRunner::eager_step(const at::Tensor& inputs, bool greedy) {
   const at::Tensor logits = model_.decode_step(pool_, ids, slots, positions);
   if (greedy) {
     const int64_t n = n_sampleable_ > 0 ? std::min(n_sampleable_, logits.size(1)) : logits.size(1);
-    return at::argmax(logits.narrow(1, 0, n), 1);
+    return kernels::argmax_rows(logits, n);
   }
   // The token sampled now is the request's (position + 1 - prompt length)-th generated token, counting from 0.
   const BatchSamplingTensors p{temperature_.index_select(0, slots), top_p_.index_select(0, slots),
