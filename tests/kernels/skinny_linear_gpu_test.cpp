@@ -5,6 +5,7 @@
 // kernel's time, the reference's, and the weight bytes per second against the copy bandwidth measured here.
 // Tolerances: both sides accumulate in float32 in different orders and round once to bfloat16, so outputs may be one
 // bfloat16 unit apart (2^-8 relative), more where the gate multiplies two rounded values.
+#include <cstdint>
 #include <sstream>
 #include <vector>
 
@@ -104,6 +105,16 @@ TEST(KernelsGpuSkinnyLinear, MatchesReferenceOverTheGrid) {
     Case c = make_case(M, 5120, 160, false, false, SkinnyEpilogue::store, 192);
     ASSERT_EQ(c.args.x.stride(0), 192);
     expect_matches(c, worst, "seed " + std::to_string(seed) + " strided x M=" + std::to_string(M));
+    ++cases;
+  }
+  // A LayerNorm whose weight and bias do not start on a 16-byte boundary (views one element into wider tensors),
+  // which the kernel stages element by element.
+  for (int64_t M : {1, 2}) {
+    Case c = make_case(M, 2048, 2560, true, true, SkinnyEpilogue::store);
+    c.args.norm.weight = at::cat({c.args.norm.weight.narrow(0, 0, 1), c.args.norm.weight}).narrow(0, 1, 2560);
+    c.args.norm.bias = at::cat({c.args.norm.bias.narrow(0, 0, 1), c.args.norm.bias}).narrow(0, 1, 2560);
+    ASSERT_NE(reinterpret_cast<std::uintptr_t>(c.args.norm.weight.data_ptr()) % 16, 0u);
+    expect_matches(c, worst, "seed " + std::to_string(seed) + " unaligned norm M=" + std::to_string(M));
     ++cases;
   }
   std::cout << "RESULT skinny_linear grid: " << cases << " cases\n";

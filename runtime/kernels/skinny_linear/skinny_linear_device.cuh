@@ -86,11 +86,38 @@ __device__ void block_sums(float (&v)[MAXM], float* scratch) {
   }
 }
 
+// The LayerNorm's weight and bias ([K] each, no kernel writes them) into shared memory ws, bs, requested before the
+// kernel waits for the previous one, so that their load is off the path from the wait to the first product (read
+// after the statistics, they cost a memory round trip there). 16-byte rows go through cp.async, which holds no
+// registers; others are copied element by element. normalise_rows waits for them.
+template <typename T>
+__device__ void stage_norm_params(const SkinnyParams& p, T* ws, T* bs) {
+  const auto* w = static_cast<const T*>(p.norm_weight);
+  const auto* b = static_cast<const T*>(p.norm_bias);
+  const bool wide = (reinterpret_cast<uintptr_t>(w) | reinterpret_cast<uintptr_t>(b)) % 16 == 0;  // K % 8 == 0
+  if (wide) {
+    for (int c = threadIdx.x; c < p.K / 8; c += kThreads) {
+      asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(static_cast<unsigned>(__cvta_generic_to_shared(ws + 8 * c))),
+                   "l"(w + 8 * c));
+      if (b)
+        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;" ::"r"(static_cast<unsigned>(__cvta_generic_to_shared(bs + 8 * c))),
+                     "l"(b + 8 * c));
+    }
+    asm volatile("cp.async.commit_group;");
+  } else {
+    for (int k = threadIdx.x; k < p.K; k += kThreads) {
+      ws[k] = w[k];
+      if (b) bs[k] = b[k];
+    }
+  }
+}
+
 // Writes layer_norm(x.to(T)) of the M float32 rows into xs [M, K] (T): mean, then the centred sum of squares, as
 // add_layer_norm computes them. Each thread keeps its rounded inputs in registers between the passes (shared memory
-// round trips and a third pass cost 2-7% of a K = 2560 linear's time, measured on the H100).
+// round trips and a third pass cost 2-7% of a K = 2560 linear's time, measured on the H100). The weight and bias
+// come from ws, bs (stage_norm_params).
 template <typename T, int MAXM>
-__device__ void normalise_rows(const SkinnyParams& p, T* xs, float* scratch) {
+__device__ void normalise_rows(const SkinnyParams& p, T* xs, const T* ws, const T* bs, float* scratch) {
   constexpr int kVec = static_cast<int>(kSkinnyMaxNormCols) / (kThreads * 4);  // float4 loads per thread and row
   const auto* x = static_cast<const float*>(p.x);
   const int K = p.K;
@@ -125,9 +152,9 @@ __device__ void normalise_rows(const SkinnyParams& p, T* xs, float* scratch) {
 #pragma unroll
         for (int j = 0; j < 4; ++j) centred[m] += (v[m][i][j] - mean[m]) * (v[m][i][j] - mean[m]);
   }
+  asm volatile("cp.async.wait_all;" ::: "memory");  // this thread's staged weight and bias; block_sums syncs the block
   block_sums<MAXM>(centred, scratch);
-  const auto* w = static_cast<const T*>(p.norm_weight);
-  const auto* b = static_cast<const T*>(p.norm_bias);
+  const bool has_bias = p.norm_bias != nullptr;
 #pragma unroll
   for (int m = 0; m < MAXM; ++m) {
     const float rstd = rsqrtf(centred[m] / static_cast<float>(K) + p.eps);
@@ -137,8 +164,8 @@ __device__ void normalise_rows(const SkinnyParams& p, T* xs, float* scratch) {
 #pragma unroll
         for (int j = 0; j < 4; ++j) {
           const int k = col(i) + j;
-          const float shift = b ? static_cast<float>(b[k]) : 0.f;
-          xs[m * K + k] = static_cast<T>((v[m][i][j] - mean[m]) * rstd * static_cast<float>(w[k]) + shift);
+          const float shift = has_bias ? static_cast<float>(bs[k]) : 0.f;
+          xs[m * K + k] = static_cast<T>((v[m][i][j] - mean[m]) * rstd * static_cast<float>(ws[k]) + shift);
         }
       }
     }
