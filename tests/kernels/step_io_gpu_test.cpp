@@ -1,7 +1,7 @@
 // The decode step's first and last kernels against their references on fresh random inputs: decode_step_inputs
 // (bf16 and float32 tables, positions across several rings, an out-of-range id that becomes a NaN row) and
 // argmax_rows (logits with many ties, NaN and -inf rows, n short of the row, 1 to 64 rows), then both timed as
-// CUDA-graph replays against the LibTorch ops they replace.
+// CUDA-graph replays against the LibTorch ops they replace, and the replays' outputs checked.
 #include <ATen/cuda/CUDAGraph.h>
 #include <c10/cuda/CUDAGuard.h>
 #include <c10/cuda/CUDAStream.h>
@@ -98,13 +98,20 @@ TEST(KernelsGpuStepInputs, GraphTimings) {
     graph.capture_end();
     return gpu_check::seconds_per_call([&] { graph.replay(); }, 50) / 20;
   };
-  const double inputs = time_graph([&] { decode_step_inputs_cuda(embed, ids, positions, {512}); });
+  DecodeStepInputs replayed;  // the outputs of the graphs' last calls, which each replay writes again
+  at::Tensor token;
+  const double inputs = time_graph([&] { replayed = decode_step_inputs_cuda(embed, ids, positions, {512}); });
   const double inputs_ref = time_graph([&] { decode_step_inputs_ref(embed, ids, positions, {512}); });
-  const double argmax = time_graph([&] { argmax_rows_cuda(logits, 200064); });
+  const double argmax = time_graph([&] { token = argmax_rows_cuda(logits, 200064); });
   const double argmax_ref = time_graph([&] { argmax_rows_ref(logits, 200064); });
   std::cout << "RESULT step inputs: kernel " << inputs * 1e6 << " us, LibTorch ops " << inputs_ref * 1e6
             << " us; argmax_rows: kernels " << argmax * 1e6 << " us, at::argmax " << argmax_ref * 1e6 << " us\n";
-  EXPECT_GT(inputs_ref, 0.0);
+  // Replayed from a graph, the kernels still compute what the references do.
+  const DecodeStepInputs want = decode_step_inputs_ref(embed, ids, positions, {512});
+  EXPECT_TRUE(at::equal(replayed.residual, want.residual));
+  EXPECT_TRUE(at::equal(replayed.ring_rows[0], want.ring_rows[0]));
+  EXPECT_TRUE(at::equal(replayed.ring_lengths[0], want.ring_lengths[0]));
+  EXPECT_TRUE(at::equal(token, at::argmax(logits, 1)));
 }
 
 }  // namespace
