@@ -1,9 +1,10 @@
 // SambaY's batched decode step over a StatePool (Model::decode_step): one token for each of B sequences, the
 // per-sequence forward's math with the state read and written in place through slot indices, so the step never
 // synchronises with the host and can be captured in a CUDA graph. Each block is a fused op with a LibTorch
-// reference (runtime/kernels/): the residual add with the next LayerNorm, the Mamba conv and state update, decode
-// attention with the differential pairing over the shared K/V or the sliding-window ring, and the SiLU gates of
-// the MLP and the GMU; the linears, with the LayerNorms and residual adds around them, go through DecodeStream
+// reference (runtime/kernels/): the step's inputs (embedding rows and every cache's rows and lengths, one launch),
+// the residual add with the next LayerNorm, the Mamba conv and state update, decode attention with the
+// differential pairing over the shared K/V or the sliding-window ring, and the SiLU gates of the MLP and the GMU;
+// the linears, with the LayerNorms and residual adds around them, go through DecodeStream
 // (skinny fused kernels at small batch, cuBLAS at large).
 #include <algorithm>
 #include <cmath>
