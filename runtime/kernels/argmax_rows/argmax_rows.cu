@@ -73,8 +73,9 @@ __global__ void __launch_bounds__(kThreads) argmax_rows_kernel(const Best* candi
   wait_for_previous_kernels();  // the candidates come from the spans kernel
   const int b = blockIdx.x;
   Best mine{-INFINITY, INT64_MAX};
+  const Best* row = candidates + static_cast<int64_t>(b) * spans;
   for (int s = threadIdx.x; s < spans; s += kThreads)
-    if (beats(candidates[static_cast<int64_t>(b) * spans + s], mine)) mine = candidates[static_cast<int64_t>(b) * spans + s];
+    if (beats(row[s], mine)) mine = row[s];
   const Best best = block_best(mine);
   if (threadIdx.x == 0) out[b] = best.index;
 }
