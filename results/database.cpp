@@ -5,7 +5,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "results/migrations.h"
 #include "results/sqlite_statement.h"
@@ -14,6 +16,24 @@ namespace rbench::results {
 namespace {
 
 constexpr std::string_view kNow = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+// Switching a new file to WAL needs its exclusive lock while this connection already reads it, and SQLite
+// answers BUSY at once there instead of calling the busy handler (waiting could deadlock two connections that
+// both read). The pragma is idempotent, so it is retried until the busy timeout: whichever connection wins
+// converts the file, and the others then find it in WAL already.
+void enable_wal(sqlite3* db, std::chrono::milliseconds busy_timeout, const std::string& operation) {
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout;
+  for (;;) {
+    try {
+      Statement wal(db, "PRAGMA journal_mode = WAL", operation);
+      wal.step();  // ":memory:" answers "memory": WAL does not apply there
+      return;
+    } catch (const DatabaseError& error) {
+      if ((error.sqlite_code() & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
 
 bool is_run_status(std::string_view status) {
   return status == "running" || status == "complete" || status == "failed" || status == "interrupted";
@@ -69,10 +89,7 @@ Database::Database(const std::string& path, const OpenOptions& options) : path_(
     // The timeout must be set before anything that takes a lock, journal_mode and migrations included.
     check_sqlite(db_, sqlite3_busy_timeout(db_, static_cast<int>(options.busy_timeout.count())), where);
     execute_sql(db_, "PRAGMA foreign_keys = ON", where + " (enable foreign keys)");
-    {
-      Statement wal(db_, "PRAGMA journal_mode = WAL", where + " (enable WAL)");
-      wal.step();  // ":memory:" answers "memory": WAL does not apply there
-    }
+    enable_wal(db_, options.busy_timeout, where + " (enable WAL)");
     execute_sql(db_, options.fsync_every_commit ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
                 where + " (set synchronous)");
     migrate_to_latest(db_, path);

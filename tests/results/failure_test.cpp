@@ -115,7 +115,7 @@ TEST(ResultsFailure, LockedDatabaseIsWaitedForWithinTheBusyTimeout) {
 
 TEST(ResultsFailure, ConnectionsOpeningANewFileAtOnceMigrateItOnce) {
   const std::string path = fresh_database_path("concurrent_open");
-  constexpr int kConnections = 4;
+  constexpr int kConnections = 8;
   std::vector<std::thread> threads;
   std::vector<std::string> errors(kConnections);
   std::vector<int64_t> model_ids(kConnections, -1);
