@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -111,6 +112,40 @@ TEST(ResultsFailure, LockedDatabaseIsWaitedForWithinTheBusyTimeout) {
   EXPECT_GE(waited, hold - std::chrono::milliseconds(50)) << "the write should have waited for the lock";
   EXPECT_EQ(db.samples_of(run).size(), 1u);
   EXPECT_EQ(db.list_models().size(), 2u);
+}
+
+// Switching a new file to WAL needs it exclusively while the switching connection reads it, and SQLite answers BUSY
+// there at once instead of calling the busy handler; opening must still wait for another connection's write lock
+// within the busy timeout, and without one fail naming the step.
+TEST(ResultsFailure, SwitchingToWalWaitsForAWriterWithinTheBusyTimeout) {
+  const std::string path = fresh_database_path("wal_switch_writer");
+  RawConnection writer(path);
+  ASSERT_EQ(writer.execute("BEGIN IMMEDIATE"), SQLITE_OK);
+  OpenOptions impatient;
+  impatient.busy_timeout = std::chrono::milliseconds(0);
+  try {
+    Database refused(path, impatient);
+    ADD_FAILURE() << "the switch to WAL should have met the writer's lock";
+  } catch (const DatabaseError& error) {
+    EXPECT_EQ(error.sqlite_code() & 0xff, SQLITE_BUSY);
+    EXPECT_NE(std::string(error.what()).find("(enable WAL)"), std::string::npos) << error.what();
+  }
+  const auto hold = std::chrono::milliseconds(300);
+  const auto start = std::chrono::steady_clock::now();
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(hold);
+    writer.execute("COMMIT");
+  });
+  OpenOptions patient;
+  patient.busy_timeout = std::chrono::milliseconds(10000);
+  std::optional<Database> db;
+  EXPECT_NO_THROW(db.emplace(path, patient));
+  const auto waited = std::chrono::steady_clock::now() - start;
+  releaser.join();
+  EXPECT_GE(waited, hold - std::chrono::milliseconds(50)) << "opening should have waited for the writer";
+  ASSERT_TRUE(db.has_value());
+  EXPECT_EQ(RawConnection(path).query_text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(db->integrity_check(), "ok");
 }
 
 TEST(ResultsFailure, ConnectionsOpeningANewFileAtOnceMigrateItOnce) {
